@@ -1,0 +1,20 @@
+import * as tf from '@tensorflow/tfjs';
+import { initTf } from './src/backend.ts';
+import { MLP, clipByGlobalNorm } from './src/nn/mlp.ts';
+import { Rng } from './src/rng.ts';
+const backend = process.argv[2] as any;
+console.log(await initTf(backend));
+const rng = new Rng(1);
+const actor = new MLP([4, 64, 64, 2], rng, { outputGain: 0.01 });
+const critic = new MLP([4, 64, 64, 1], rng);
+const params = [...actor.variables, ...critic.variables];
+const opt = tf.train.adam(2.5e-4, 0.9, 0.999, 1e-5);
+const x = tf.randomNormal([128, 4]) as tf.Tensor2D; const act = tf.oneHot(tf.zeros([128], 'int32') as tf.Tensor1D, 2); const adv = tf.randomNormal([128]); const ret = tf.randomNormal([128]);
+const loss = () => { const lp = tf.logSoftmax(actor.apply(x)); const nl = tf.sum(tf.mul(lp, act), 1); const v = tf.reshape(critic.apply(x), [128]);
+  const ratio = tf.exp(nl); return tf.add(tf.mean(tf.maximum(tf.mul(tf.neg(adv), ratio), tf.mul(tf.neg(adv), tf.clipByValue(ratio, .8, 1.2)))), tf.mean(tf.square(tf.sub(v, ret)))) as tf.Scalar; };
+function time(name: string, f: () => void, n = 300) { for (let i = 0; i < 20; i++) f(); const t = performance.now(); for (let i = 0; i < n; i++) f(); console.log(name, ((performance.now() - t) / n).toFixed(3), 'ms'); }
+time('forward only', () => tf.tidy(() => { loss().dataSync(); }));
+time('grads', () => tf.tidy(() => { const { grads } = tf.variableGrads(loss, params); Object.values(grads)[0]!.dataSync(); }));
+time('grads+clip', () => tf.tidy(() => { const { grads } = tf.variableGrads(loss, params); clipByGlobalNorm(grads, .5).norm.dataSync(); }));
+time('grads+clip+adam', () => tf.tidy(() => { const { grads } = tf.variableGrads(loss, params); opt.applyGradients(clipByGlobalNorm(grads, .5).grads); }));
+time('grads+adam', () => tf.tidy(() => { const { grads } = tf.variableGrads(loss, params); opt.applyGradients(grads); }));

@@ -1,0 +1,147 @@
+/**
+ * The MLP builder shared by every RL algorithm: Linear → act → … → Linear, as tfjs variables for
+ * training, plus a plain-JS forward over a weight snapshot for acting.
+ *
+ * Why two forwards: acting calls the network once per env step on a handful of inputs, where
+ * tfjs's per-op dispatch (~10 µs × a dozen ops) costs more than the arithmetic. A rollout
+ * therefore snapshots the weights once (`snapshot()`) and runs `forward()` in JS; training runs
+ * `apply()` in tfjs with autodiff. A test checks that the two agree.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../rng.ts';
+import { orthogonal, glorotUniform } from './init.ts';
+
+// tfjs variable names are global to the engine; a counter keeps each MLP's names unique.
+let mlpCount = 0;
+
+export type Activation = 'tanh' | 'relu' | 'linear';
+
+export interface MLPOptions {
+  activation?: Activation;
+  /** 'orthogonal' (CleanRL PPO: gain √2 hidden, `outputGain` last) or 'glorot' (Keras default). */
+  init?: 'orthogonal' | 'glorot';
+  hiddenGain?: number;
+  outputGain?: number;
+  name?: string;
+}
+
+export interface MLPSnapshot {
+  sizes: number[];
+  activation: Activation;
+  /** weights[l] is row-major [sizes[l], sizes[l+1]]. */
+  weights: Float32Array[];
+  biases: Float32Array[];
+}
+
+export class MLP {
+  readonly weights: tf.Variable<tf.Rank.R2>[] = [];
+  readonly biases: tf.Variable<tf.Rank.R1>[] = [];
+  readonly activation: Activation;
+
+  constructor(
+    readonly sizes: number[],
+    rng: Rng,
+    opts: MLPOptions = {},
+  ) {
+    if (sizes.length < 2) throw new Error('MLP needs at least input and output sizes');
+    this.activation = opts.activation ?? 'tanh';
+    const init = opts.init ?? 'orthogonal';
+    const name = `${opts.name ?? 'mlp'}_${mlpCount++}`;
+    for (let l = 0; l < sizes.length - 1; l++) {
+      const [i, o] = [sizes[l]!, sizes[l + 1]!];
+      const last = l === sizes.length - 2;
+      const w =
+        init === 'orthogonal' ? orthogonal(i, o, last ? (opts.outputGain ?? 1) : (opts.hiddenGain ?? Math.SQRT2), rng) : glorotUniform(i, o, rng);
+      this.weights.push(tf.variable(tf.tensor2d(w, [i, o]), true, `${name}/w${l}`));
+      this.biases.push(tf.variable(tf.zeros([o]), true, `${name}/b${l}`));
+    }
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.weights, ...this.biases];
+  }
+
+  /** tfjs forward (differentiable): x [batch, in] → [batch, out]. */
+  apply(x: tf.Tensor2D): tf.Tensor2D {
+    let h = x;
+    for (let l = 0; l < this.weights.length; l++) {
+      h = tf.add(tf.matMul(h, this.weights[l]!), this.biases[l]!);
+      if (l < this.weights.length - 1) h = activate(h, this.activation);
+    }
+    return h;
+  }
+
+  /** Copy the current weights to plain arrays for fast acting. */
+  snapshot(): MLPSnapshot {
+    return {
+      sizes: [...this.sizes],
+      activation: this.activation,
+      weights: this.weights.map((w) => w.dataSync() as Float32Array).map((a) => Float32Array.from(a)),
+      biases: this.biases.map((b) => Float32Array.from(b.dataSync() as Float32Array)),
+    };
+  }
+
+  /** Copy weights from another MLP of the same shape (target networks). */
+  copyFrom(other: MLP): void {
+    this.weights.forEach((w, i) => w.assign(other.weights[i]!));
+    this.biases.forEach((b, i) => b.assign(other.biases[i]!));
+  }
+
+  dispose(): void {
+    this.variables.forEach((v) => v.dispose());
+  }
+}
+
+function activate(h: tf.Tensor2D, a: Activation): tf.Tensor2D {
+  return a === 'tanh' ? tf.tanh(h) : a === 'relu' ? tf.relu(h) : h;
+}
+
+/**
+ * Plain-JS forward of a snapshot: x is [batch, in] row-major; returns [batch, out].
+ * Loop order (i outer, j inner) walks both w and the output row contiguously.
+ */
+export function forward(s: MLPSnapshot, x: Float32Array, batch: number): Float32Array {
+  let h = x;
+  for (let l = 0; l < s.weights.length; l++) {
+    const nIn = s.sizes[l]!;
+    const nOut = s.sizes[l + 1]!;
+    const w = s.weights[l]!;
+    const b = s.biases[l]!;
+    const out = new Float32Array(batch * nOut);
+    const last = l === s.weights.length - 1;
+    for (let n = 0; n < batch; n++) {
+      const o = n * nOut;
+      for (let j = 0; j < nOut; j++) out[o + j] = b[j]!;
+      for (let i = 0; i < nIn; i++) {
+        const xi = h[n * nIn + i]!;
+        if (xi === 0) continue;
+        const wi = i * nOut;
+        for (let j = 0; j < nOut; j++) out[o + j]! += xi * w[wi + j]!;
+      }
+      if (!last && s.activation !== 'linear') {
+        for (let j = 0; j < nOut; j++) {
+          const v = out[o + j]!;
+          out[o + j] = s.activation === 'tanh' ? Math.tanh(v) : v > 0 ? v : 0;
+        }
+      }
+    }
+    h = out;
+  }
+  return h;
+}
+
+/**
+ * Clip gradients by their global L2 norm (PyTorch's clip_grad_norm_); returns the clipped grads
+ * and the norm before clipping.
+ */
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
+  return tf.tidy(() => {
+    const names = Object.keys(grads);
+    const sq = tf.addN(names.map((k) => tf.sum(tf.square(grads[k]!))));
+    const norm = tf.sqrt(sq) as tf.Scalar;
+    const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
+    const out: tf.NamedTensorMap = {};
+    for (const k of names) out[k] = tf.mul(grads[k]!, scale);
+    return { grads: out, norm };
+  });
+}

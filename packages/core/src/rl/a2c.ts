@@ -1,0 +1,137 @@
+/**
+ * A2C (Mnih et al. 2016, synchronous) — one file: config → setup → rollout of n steps → advantage
+ * → one actor-critic gradient step → log. Defaults follow SB3's A2C (5 steps, RMSprop 7e-4,
+ * α 0.99, eps 1e-5, value coef 0.5, grad clip 0.5, GAE λ = 1 i.e. plain n-step returns).
+ * With `nSteps` ≥ the episode length and λ = 1 this is REINFORCE with a learned baseline
+ * (Williams 1992): the advantage is the Monte-Carlo return minus V(s).
+ */
+import { z } from 'zod';
+import * as tf from '@tensorflow/tfjs';
+import { SyncVectorEnv, type Env } from '@rlllm/env';
+import { Rng } from '../rng.ts';
+import { MLP, forward, clipByGlobalNorm } from '../nn/mlp.ts';
+import { RolloutBuffer, sampleLogits, argmaxRow } from './buffers.ts';
+import { computeGae } from './gae.ts';
+import { nullLog } from '../events.ts';
+import { recentMeanReturn, type EpisodeRecord, type TrainOptions } from './common.ts';
+
+// ── 1. Config ──────────────────────────────────────────────────────────────────────────────────
+export const A2cConfig = z.object({
+  totalTimesteps: z.number().int().positive().default(100_000),
+  nEnvs: z.number().int().positive().default(8),
+  nSteps: z.number().int().positive().default(5),
+  learningRate: z.number().positive().default(7e-4),
+  optimizer: z.enum(['rmsprop', 'adam']).default('rmsprop'),
+  gamma: z.number().min(0).max(1).default(0.99),
+  gaeLambda: z.number().min(0).max(1).default(1.0),
+  entCoef: z.number().min(0).default(0.0),
+  vfCoef: z.number().min(0).default(0.5),
+  maxGradNorm: z.number().positive().default(0.5),
+  normAdv: z.boolean().default(false),
+  hidden: z.array(z.number().int().positive()).default([64, 64]),
+});
+export type A2cConfig = z.infer<typeof A2cConfig>;
+
+export interface A2cResult {
+  actor: MLP;
+  critic: MLP;
+  greedy(): (obs: Float32Array) => number;
+  episodes: EpisodeRecord[];
+  envSteps: number;
+  seconds: number;
+}
+
+export async function trainA2c(makeEnv: (index: number) => Env<Float32Array, number>, configIn: Partial<A2cConfig>, opts: TrainOptions): Promise<A2cResult> {
+  const cfg = A2cConfig.parse(configIn);
+  const log = opts.log ?? nullLog;
+
+  // ── 2. Setup ─────────────────────────────────────────────────────────────────────────────────
+  const rng = new Rng(opts.seed);
+  const envs = new SyncVectorEnv(Array.from({ length: cfg.nEnvs }, (_, i) => makeEnv(i)));
+  const obsDim = envs.obsDim;
+  const nActions = (envs.envs[0]!.actionSpace as unknown as { n: number }).n;
+  const actor = new MLP([obsDim, ...cfg.hidden, nActions], rng, { outputGain: 0.01, name: 'a2c_actor' });
+  const critic = new MLP([obsDim, ...cfg.hidden, 1], rng, { outputGain: 1.0, name: 'a2c_critic' });
+  const params = [...actor.variables, ...critic.variables];
+  const optimizer = cfg.optimizer === 'rmsprop' ? tf.train.rmsprop(cfg.learningRate, 0.99, 0, 1e-5) : tf.train.adam(cfg.learningRate);
+  const buf = new RolloutBuffer(cfg.nSteps, cfg.nEnvs, obsDim);
+  const episodes: EpisodeRecord[] = [];
+  const batch = cfg.nSteps * cfg.nEnvs;
+  const nUpdates = Math.max(1, Math.floor(cfg.totalTimesteps / batch));
+  let obs = envs.reset(rng.seed());
+  let globalStep = 0;
+  const t0 = performance.now();
+
+  for (let update = 1; update <= nUpdates; update++) {
+    // ── 3. Rollout ────────────────────────────────────────────────────────────────────────────
+    const actorW = actor.snapshot();
+    const criticW = critic.snapshot();
+    buf.reset();
+    const actions = new Int32Array(cfg.nEnvs);
+    const logProbs = new Float32Array(cfg.nEnvs);
+    for (let t = 0; t < cfg.nSteps; t++) {
+      const logits = forward(actorW, obs, cfg.nEnvs);
+      const values = forward(criticW, obs, cfg.nEnvs);
+      for (let i = 0; i < cfg.nEnvs; i++) [actions[i], logProbs[i]] = sampleLogits(logits, i * nActions, nActions, rng);
+      const step = envs.step(actions);
+      globalStep += cfg.nEnvs;
+      const dones = new Uint8Array(cfg.nEnvs);
+      for (let i = 0; i < cfg.nEnvs; i++) {
+        dones[i] = step.terminated[i]! | step.truncated[i]!;
+        if (step.truncated[i] && !step.terminated[i]) step.rewards[i]! += cfg.gamma * forward(criticW, step.finalObs[i]!, 1)[0]!;
+      }
+      buf.add(obs, actions, logProbs, values, step.rewards, dones);
+      for (const ep of step.episodes) {
+        episodes.push({ step: globalStep, return: ep.return, length: ep.length });
+        log.log('episode', { step: globalStep, return: ep.return, length: ep.length });
+      }
+      obs = step.obs;
+    }
+
+    // ── 4. Advantage: n-step returns (GAE with λ = 1 by default) ───────────────────────────────
+    const { advantages, returns } = computeGae(buf.rewards, buf.values, buf.dones, forward(criticW, obs, cfg.nEnvs), cfg.nEnvs, cfg.gamma, cfg.gaeLambda);
+    if (cfg.normAdv) {
+      const m = advantages.reduce((s, v) => s + v, 0) / batch;
+      const sd = Math.sqrt(advantages.reduce((s, v) => s + (v - m) ** 2, 0) / Math.max(1, batch - 1));
+      for (let k = 0; k < batch; k++) advantages[k] = (advantages[k]! - m) / (sd + 1e-8);
+    }
+
+    // ── 5. Update: one step on  −log π(a|s)·A + c_v (R − V)² − c_e H ──────────────────────────
+    tf.tidy(() => {
+      const x = tf.tensor2d(buf.obs, [batch, obsDim]);
+      const act = tf.oneHot(tf.tensor1d(buf.actions, 'int32'), nActions);
+      const adv = tf.tensor1d(advantages);
+      const ret = tf.tensor1d(returns);
+      const { grads } = tf.variableGrads(() => {
+        const logpAll = tf.logSoftmax(actor.apply(x));
+        const logp = tf.sum(tf.mul(logpAll, act), 1);
+        const entropy = tf.mean(tf.neg(tf.sum(tf.mul(tf.exp(logpAll), logpAll), 1)));
+        const v = tf.reshape(critic.apply(x), [batch]);
+        const pgLoss = tf.neg(tf.mean(tf.mul(logp, adv)));
+        const vLoss = tf.mean(tf.square(tf.sub(ret, v)));
+        return tf.add(tf.sub(pgLoss, tf.mul(cfg.entCoef, entropy)), tf.mul(cfg.vfCoef, vLoss)) as tf.Scalar;
+      }, params);
+      optimizer.applyGradients(clipByGlobalNorm(grads, cfg.maxGradNorm).grads);
+    });
+
+    // ── 6. Log ─────────────────────────────────────────────────────────────────────────────────
+    if (update % 20 === 0 || update === nUpdates) {
+      const recentReturn = recentMeanReturn(episodes);
+      log.log('update', { update, step: globalStep, recentReturn });
+      opts.progress?.update(globalStep, `return ${Number.isNaN(recentReturn) ? '-' : recentReturn.toFixed(1)}`);
+      if (opts.onUpdate?.({ step: globalStep, recentReturn })) break;
+    }
+  }
+  optimizer.dispose();
+  return {
+    actor,
+    critic,
+    greedy() {
+      const w = actor.snapshot();
+      return (o: Float32Array) => argmaxRow(forward(w, o, 1), 0, nActions);
+    },
+    episodes,
+    envSteps: globalStep,
+    seconds: (performance.now() - t0) / 1000,
+  };
+}

@@ -1,0 +1,162 @@
+/**
+ * DQN (Mnih et al. 2015) with double-DQN targets (van Hasselt et al. 2016) — one file, top to
+ * bottom: config → setup → act (ε-greedy) → store → learn (TD target, Huber loss) → target sync → log.
+ * Defaults follow CleanRL's dqn.py for CartPole (120-84 ReLU Q-network, Adam 2.5e-4, buffer 10k,
+ * hard target copy every 500 steps, ε 1 → 0.05 over half the run, learning from step 10k, every
+ * 10 steps). The learning test uses a faster-learning setting, given in the test.
+ *
+ * Speed: acting and the TD targets are computed in plain JS over weight snapshots; the target
+ * network is only ever a snapshot. Only the gradient of the online Q-network runs in tfjs.
+ */
+import { z } from 'zod';
+import * as tf from '@tensorflow/tfjs';
+import type { Env } from '@rlllm/env';
+import { Rng } from '../rng.ts';
+import { MLP, forward, clipByGlobalNorm, type MLPSnapshot } from '../nn/mlp.ts';
+import { ReplayBuffer, argmaxRow } from './buffers.ts';
+import { nullLog } from '../events.ts';
+import { recentMeanReturn, type EpisodeRecord, type TrainOptions } from './common.ts';
+
+// ── 1. Config ──────────────────────────────────────────────────────────────────────────────────
+export const DqnConfig = z.object({
+  totalTimesteps: z.number().int().positive().default(500_000),
+  learningRate: z.number().positive().default(2.5e-4),
+  bufferSize: z.number().int().positive().default(10_000),
+  gamma: z.number().min(0).max(1).default(0.99),
+  /** Target update: 1 = hard copy every `targetNetworkFrequency` steps; < 1 = Polyak averaging. */
+  tau: z.number().min(0).max(1).default(1.0),
+  targetNetworkFrequency: z.number().int().positive().default(500),
+  batchSize: z.number().int().positive().default(128),
+  startEpsilon: z.number().min(0).max(1).default(1.0),
+  endEpsilon: z.number().min(0).max(1).default(0.05),
+  explorationFraction: z.number().min(0).max(1).default(0.5),
+  learningStarts: z.number().int().nonnegative().default(10_000),
+  trainFrequency: z.number().int().positive().default(10),
+  gradientSteps: z.number().int().positive().default(1).describe('gradient steps per training round'),
+  doubleDqn: z.boolean().default(true),
+  huber: z.boolean().default(true).describe('Huber (smooth L1) TD loss as SB3; false = MSE as CleanRL'),
+  maxGradNorm: z.number().positive().default(10),
+  hidden: z.array(z.number().int().positive()).default([120, 84]),
+});
+export type DqnConfig = z.infer<typeof DqnConfig>;
+
+export interface DqnResult {
+  q: MLP;
+  greedy(): (obs: Float32Array) => number;
+  episodes: EpisodeRecord[];
+  envSteps: number;
+  seconds: number;
+}
+
+/** Linear schedule from `start` to `end` over `duration` steps, then flat (CleanRL's linear_schedule). */
+export function linearSchedule(start: number, end: number, duration: number, t: number): number {
+  const slope = (end - start) / Math.max(1, duration);
+  return t >= duration ? end : start + slope * t;
+}
+
+export async function trainDqn(makeEnv: () => Env<Float32Array, number>, configIn: Partial<DqnConfig>, opts: TrainOptions): Promise<DqnResult> {
+  const cfg = DqnConfig.parse(configIn);
+  const log = opts.log ?? nullLog;
+
+  // ── 2. Setup ─────────────────────────────────────────────────────────────────────────────────
+  const rng = new Rng(opts.seed);
+  const env = makeEnv();
+  const obsDim = (env.observationSpace as unknown as { size: number }).size;
+  const nActions = (env.actionSpace as unknown as { n: number }).n;
+  const q = new MLP([obsDim, ...cfg.hidden, nActions], rng, { activation: 'relu', init: 'glorot', name: 'q' });
+  let online: MLPSnapshot = q.snapshot();
+  let target: MLPSnapshot = q.snapshot();
+  const optimizer = tf.train.adam(cfg.learningRate);
+  const buffer = new ReplayBuffer(cfg.bufferSize, obsDim);
+  const episodes: EpisodeRecord[] = [];
+  const t0 = performance.now();
+  let { obs } = env.reset({ seed: rng.seed() });
+  let epReturn = 0;
+  let epLength = 0;
+  let lastLoss = NaN;
+
+  for (let step = 1; step <= cfg.totalTimesteps; step++) {
+    // ── 3. Act: ε-greedy on the online network ────────────────────────────────────────────────
+    const epsilon = linearSchedule(cfg.startEpsilon, cfg.endEpsilon, cfg.explorationFraction * cfg.totalTimesteps, step);
+    const action = rng.random() < epsilon ? rng.int(nActions) : argmaxRow(forward(online, obs, 1), 0, nActions);
+    const r = env.step(action);
+    epReturn += r.reward;
+    epLength++;
+
+    // ── 4. Store: a truncated step is not terminal (we bootstrap through a time limit) ─────────
+    buffer.add(obs, action, r.reward, r.obs, r.terminated);
+    obs = r.obs;
+    if (r.terminated || r.truncated) {
+      episodes.push({ step, return: epReturn, length: epLength });
+      log.log('episode', { step, return: epReturn, length: epLength, epsilon });
+      epReturn = 0;
+      epLength = 0;
+      obs = env.reset().obs;
+    }
+
+    // ── 5. Learn: regress Q(s, a) on the (double) DQN target ──────────────────────────────────
+    if (step > cfg.learningStarts && step % cfg.trainFrequency === 0) {
+      for (let g = 0; g < cfg.gradientSteps; g++) {
+        const b = buffer.sample(cfg.batchSize, rng);
+        const y = tdTargets(b.nextObs, b.rewards, b.terminals);
+        lastLoss = learn(b.obs, b.actions, y, g === cfg.gradientSteps - 1 && step % (cfg.trainFrequency * 100) === 0);
+      }
+      online = q.snapshot();
+    }
+
+    // ── 6. Target network: hard copy or Polyak average ────────────────────────────────────────
+    if (step % cfg.targetNetworkFrequency === 0) target = cfg.tau >= 1 ? q.snapshot() : polyak(target, q.snapshot(), cfg.tau);
+
+    // ── 7. Log ────────────────────────────────────────────────────────────────────────────────
+    if (step % 1000 === 0) {
+      const recentReturn = recentMeanReturn(episodes);
+      log.log('train', { step, recentReturn, epsilon, loss: lastLoss, sps: Math.round(step / ((performance.now() - t0) / 1000)) });
+      opts.progress?.update(step, `return ${Number.isNaN(recentReturn) ? '-' : recentReturn.toFixed(1)}`);
+      if (opts.onUpdate?.({ step, recentReturn })) break;
+    }
+  }
+  optimizer.dispose();
+  return {
+    q,
+    greedy() {
+      const w = q.snapshot();
+      return (o: Float32Array) => argmaxRow(forward(w, o, 1), 0, nActions);
+    },
+    episodes,
+    envSteps: Math.min(cfg.totalTimesteps, episodes.at(-1)?.step ?? cfg.totalTimesteps),
+    seconds: (performance.now() - t0) / 1000,
+  };
+
+  // y = r + γ (1 − terminal) Q_target(s', a*), a* = argmax Q_online(s') (double) or argmax Q_target(s').
+  function tdTargets(nextObs: Float32Array, rewards: Float32Array, terminals: Float32Array): Float32Array {
+    const n = rewards.length;
+    const qTarget = forward(target, nextObs, n);
+    const qOnline = cfg.doubleDqn ? forward(online, nextObs, n) : qTarget;
+    const y = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      const aStar = argmaxRow(qOnline, i * nActions, nActions);
+      y[i] = rewards[i]! + cfg.gamma * (1 - terminals[i]!) * qTarget[i * nActions + aStar]!;
+    }
+    return y;
+  }
+
+  function learn(obsB: Float32Array, actions: Int32Array, y: Float32Array, wantLoss: boolean): number {
+    return tf.tidy(() => {
+      const n = actions.length;
+      const x = tf.tensor2d(obsB, [n, obsDim]);
+      const mask = tf.oneHot(tf.tensor1d(actions, 'int32'), nActions);
+      const yT = tf.tensor1d(y);
+      const { value, grads } = tf.variableGrads(() => {
+        const qSa = tf.sum(tf.mul(q.apply(x), mask), 1);
+        return (cfg.huber ? tf.losses.huberLoss(yT, qSa) : tf.losses.meanSquaredError(yT, qSa)) as tf.Scalar;
+      }, q.variables);
+      optimizer.applyGradients(clipByGlobalNorm(grads, cfg.maxGradNorm).grads);
+      return wantLoss ? value.dataSync()[0]! : NaN;
+    });
+  }
+}
+
+function polyak(target: MLPSnapshot, online: MLPSnapshot, tau: number): MLPSnapshot {
+  const mix = (a: Float32Array, b: Float32Array) => a.map((v, i) => (1 - tau) * v + tau * b[i]!);
+  return { ...target, weights: target.weights.map((w, l) => mix(w, online.weights[l]!)), biases: target.biases.map((b, l) => mix(b, online.biases[l]!)) };
+}

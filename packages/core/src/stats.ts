@@ -1,0 +1,66 @@
+/** Summary statistics over seeds: mean, sample std, and a 95% confidence interval (Student t). */
+
+// Two-sided 97.5% quantiles of Student's t for df = 1..30; beyond 30 the normal 1.96 is within 2%.
+const T975 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12,
+  2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+export function mean(xs: ArrayLike<number>): number {
+  if (xs.length === 0) return NaN;
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i]!;
+  return s / xs.length;
+}
+
+/** Sample standard deviation (n - 1); 0 for a single value. */
+export function std(xs: ArrayLike<number>): number {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += (xs[i]! - m) ** 2;
+  return Math.sqrt(s / (xs.length - 1));
+}
+
+export function median(xs: ArrayLike<number>): number {
+  if (xs.length === 0) return NaN;
+  const a = Array.from(xs).sort((p, q) => p - q);
+  const h = a.length >> 1;
+  return a.length % 2 ? a[h]! : (a[h - 1]! + a[h]!) / 2;
+}
+
+export function tQuantile975(df: number): number {
+  if (df < 1) return NaN;
+  return df <= 30 ? T975[df - 1]! : 1.96;
+}
+
+/** 95% CI of the mean: mean ± t(0.975, n-1) · s/√n. With one value the interval is the point. */
+export function ci95(xs: ArrayLike<number>): [number, number] {
+  const m = mean(xs);
+  if (xs.length < 2) return [m, m];
+  const h = (tQuantile975(xs.length - 1) * std(xs)) / Math.sqrt(xs.length);
+  return [m - h, m + h];
+}
+
+export interface Summary {
+  mean: number;
+  std: number;
+  ci95: [number, number];
+  perSeed: number[];
+}
+
+export function summarize(perSeed: number[]): Summary {
+  return { mean: mean(perSeed), std: std(perSeed), ci95: ci95(perSeed), perSeed: [...perSeed] };
+}
+
+/** Moving average over the last `window` values (shorter at the start). */
+export function movingAverage(xs: ArrayLike<number>, window: number): number[] {
+  const out: number[] = [];
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) {
+    s += xs[i]!;
+    if (i >= window) s -= xs[i - window]!;
+    out.push(s / Math.min(i + 1, window));
+  }
+  return out;
+}

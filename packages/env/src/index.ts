@@ -1,0 +1,5 @@
+export * from './spaces.ts';
+export * from './env.ts';
+export * from './checker.ts';
+export * from './vector.ts';
+export * from './cartpole.ts';

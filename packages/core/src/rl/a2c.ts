@@ -2,8 +2,9 @@
  * A2C (Mnih et al. 2016, synchronous) — one file: config → setup → rollout of n steps → advantage
  * → one actor-critic gradient step → log. Defaults follow SB3's A2C (5 steps, RMSprop 7e-4,
  * α 0.99, eps 1e-5, value coef 0.5, grad clip 0.5, GAE λ = 1 i.e. plain n-step returns).
- * With `nSteps` ≥ the episode length and λ = 1 this is REINFORCE with a learned baseline
- * (Williams 1992): the advantage is the Monte-Carlo return minus V(s).
+ * With λ = 1 the advantage is the n-step return minus V(s); when a rollout covers whole episodes
+ * (nSteps ≥ the episode length) it is the Monte-Carlo return — REINFORCE with a learned baseline
+ * (Williams 1992).
  */
 import { z } from 'zod';
 import * as tf from '@tensorflow/tfjs';

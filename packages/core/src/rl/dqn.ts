@@ -5,8 +5,8 @@
  * hard target copy every 500 steps, ε 1 → 0.05 over half the run, learning from step 10k, every
  * 10 steps). The learning test uses a faster-learning setting, given in the test.
  *
- * Speed: acting and the TD targets are computed in plain JS over weight snapshots; the target
- * network is only ever a snapshot. Only the gradient of the online Q-network runs in tfjs.
+ * Speed: acting (batch 1) runs in plain JS over a weight snapshot of the online network, refreshed
+ * after each training round; TD targets and the gradient step (batch ≥ 32) run in tfjs.
  */
 import { z } from 'zod';
 import * as tf from '@tensorflow/tfjs';
@@ -64,8 +64,9 @@ export async function trainDqn(makeEnv: () => Env<Float32Array, number>, configI
   const obsDim = (env.observationSpace as unknown as { size: number }).size;
   const nActions = (env.actionSpace as unknown as { n: number }).n;
   const q = new MLP([obsDim, ...cfg.hidden, nActions], rng, { activation: 'relu', init: 'glorot', name: 'q' });
+  const target = new MLP([obsDim, ...cfg.hidden, nActions], rng, { activation: 'relu', init: 'glorot', name: 'q_target' });
+  target.copyFrom(q);
   let online: MLPSnapshot = q.snapshot();
-  let target: MLPSnapshot = q.snapshot();
   const optimizer = tf.train.adam(cfg.learningRate);
   const buffer = new ReplayBuffer(cfg.bufferSize, obsDim);
   const episodes: EpisodeRecord[] = [];
@@ -98,14 +99,16 @@ export async function trainDqn(makeEnv: () => Env<Float32Array, number>, configI
     if (step > cfg.learningStarts && step % cfg.trainFrequency === 0) {
       for (let g = 0; g < cfg.gradientSteps; g++) {
         const b = buffer.sample(cfg.batchSize, rng);
-        const y = tdTargets(b.nextObs, b.rewards, b.terminals);
-        lastLoss = learn(b.obs, b.actions, y, g === cfg.gradientSteps - 1 && step % (cfg.trainFrequency * 100) === 0);
+        lastLoss = learn(b, g === cfg.gradientSteps - 1 && step % (cfg.trainFrequency * 100) === 0);
       }
       online = q.snapshot();
     }
 
     // ── 6. Target network: hard copy or Polyak average ────────────────────────────────────────
-    if (step % cfg.targetNetworkFrequency === 0) target = cfg.tau >= 1 ? q.snapshot() : polyak(target, q.snapshot(), cfg.tau);
+    if (step % cfg.targetNetworkFrequency === 0) {
+      if (cfg.tau >= 1) target.copyFrom(q);
+      else tf.tidy(() => target.variables.forEach((v, k) => v.assign(tf.add(tf.mul(1 - cfg.tau, v), tf.mul(cfg.tau, q.variables[k]!)))));
+    }
 
     // ── 7. Log ────────────────────────────────────────────────────────────────────────────────
     if (step % 1000 === 0) {
@@ -116,6 +119,7 @@ export async function trainDqn(makeEnv: () => Env<Float32Array, number>, configI
     }
   }
   optimizer.dispose();
+  target.dispose();
   return {
     q,
     greedy() {
@@ -127,36 +131,25 @@ export async function trainDqn(makeEnv: () => Env<Float32Array, number>, configI
     seconds: (performance.now() - t0) / 1000,
   };
 
-  // y = r + γ (1 − terminal) Q_target(s', a*), a* = argmax Q_online(s') (double) or argmax Q_target(s').
-  function tdTargets(nextObs: Float32Array, rewards: Float32Array, terminals: Float32Array): Float32Array {
-    const n = rewards.length;
-    const qTarget = forward(target, nextObs, n);
-    const qOnline = cfg.doubleDqn ? forward(online, nextObs, n) : qTarget;
-    const y = new Float32Array(n);
-    for (let i = 0; i < n; i++) {
-      const aStar = argmaxRow(qOnline, i * nActions, nActions);
-      y[i] = rewards[i]! + cfg.gamma * (1 - terminals[i]!) * qTarget[i * nActions + aStar]!;
-    }
-    return y;
-  }
-
-  function learn(obsB: Float32Array, actions: Int32Array, y: Float32Array, wantLoss: boolean): number {
+  // One gradient step on the TD error of a sampled batch.
+  function learn(b: ReturnType<ReplayBuffer['sample']>, wantLoss: boolean): number {
     return tf.tidy(() => {
-      const n = actions.length;
-      const x = tf.tensor2d(obsB, [n, obsDim]);
-      const mask = tf.oneHot(tf.tensor1d(actions, 'int32'), nActions);
-      const yT = tf.tensor1d(y);
+      const n = b.actions.length;
+      const x = tf.tensor2d(b.obs, [n, obsDim]);
+      const xNext = tf.tensor2d(b.nextObs, [n, obsDim]);
+      // y = r + γ (1 − terminal) Q_target(s', a*),  a* = argmax_a Q_online(s', a) for double DQN
+      // (van Hasselt et al. 2016: the online net selects, the target net evaluates), else Q_target's own argmax.
+      const qNextTarget = target.apply(xNext);
+      const aStar = tf.argMax(cfg.doubleDqn ? q.apply(xNext) : qNextTarget, 1) as tf.Tensor1D;
+      const qNext = tf.sum(tf.mul(qNextTarget, tf.oneHot(aStar, nActions)), 1);
+      const y = tf.add(tf.tensor1d(b.rewards), tf.mul(tf.mul(cfg.gamma, tf.sub(1, tf.tensor1d(b.terminals))), qNext));
+      const mask = tf.oneHot(tf.tensor1d(b.actions, 'int32'), nActions);
       const { value, grads } = tf.variableGrads(() => {
         const qSa = tf.sum(tf.mul(q.apply(x), mask), 1);
-        return (cfg.huber ? tf.losses.huberLoss(yT, qSa) : tf.losses.meanSquaredError(yT, qSa)) as tf.Scalar;
+        return (cfg.huber ? tf.losses.huberLoss(y, qSa) : tf.losses.meanSquaredError(y, qSa)) as tf.Scalar;
       }, q.variables);
       optimizer.applyGradients(clipByGlobalNorm(grads, cfg.maxGradNorm).grads);
       return wantLoss ? value.dataSync()[0]! : NaN;
     });
   }
-}
-
-function polyak(target: MLPSnapshot, online: MLPSnapshot, tau: number): MLPSnapshot {
-  const mix = (a: Float32Array, b: Float32Array) => a.map((v, i) => (1 - tau) * v + tau * b[i]!);
-  return { ...target, weights: target.weights.map((w, l) => mix(w, online.weights[l]!)), biases: target.biases.map((b, l) => mix(b, online.biases[l]!)) };
 }

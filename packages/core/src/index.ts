@@ -14,3 +14,4 @@ export * from './rl/common.ts';
 export * from './rl/ppo.ts';
 export * from './rl/dqn.ts';
 export * from './rl/a2c.ts';
+export * from './leaf.ts';

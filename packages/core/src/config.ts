@@ -218,7 +218,7 @@ export function parseCli<S extends AnyObject>(spec: CliSpec<S>, argv: string[] =
   if (configFile) fromFile = readJsonFile(spec.schema.partial().strict(), configFile, 'config file') as Record<string, unknown>;
   // Validate flags alone first so an error names the flag rather than the merged config.
   parseConfig(spec.schema.partial().strict(), overrides, 'flag');
-  const config = parseConfig(spec.schema.strict(), { ...spec.presets[preset], ...fromFile, ...overrides }, `config (--${preset})`);
+  const config = parseConfig(spec.schema.strict(), { ...spec.presets[preset], ...fromFile, ...overrides }, `config (--${preset})`) as z.infer<S>;
   const seeds = nSeeds !== undefined ? Array.from({ length: nSeeds }, (_, k) => k + 1) : [seed ?? 1];
   return { config, preset, seeds, model, out, extra };
 }

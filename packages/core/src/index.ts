@@ -15,3 +15,4 @@ export * from './rl/ppo.ts';
 export * from './rl/dqn.ts';
 export * from './rl/a2c.ts';
 export * from './leaf.ts';
+export * from './lm/index.ts';

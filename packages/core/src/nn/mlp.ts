@@ -69,7 +69,7 @@ export class MLP {
     const last = this.weights.length - 1;
     for (let l = 0; l <= last; l++) {
       const fuseRelu = l < last && this.activation === 'relu';
-      h = tf.fused.matMul({ a: h, b: this.weights[l]!, bias: this.biases[l]!, activation: fuseRelu ? 'relu' : 'linear' });
+      h = tf.fused.matMul({ a: h, b: this.weights[l]!, bias: this.biases[l]!, activation: fuseRelu ? 'relu' : 'linear' }) as tf.Tensor2D;
       if (l < last && this.activation === 'tanh') h = tf.tanh(h);
     }
     return h;
@@ -133,16 +133,14 @@ export function forward(s: MLPSnapshot, x: Float32Array, batch: number): Float32
 
 /**
  * Clip gradients by their global L2 norm (PyTorch's clip_grad_norm_); returns the clipped grads
- * and the norm before clipping.
+ * (as the list `optimizer.applyGradients` takes) and the norm before clipping.
  */
-export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { grads: tf.NamedTensorMap; norm: tf.Scalar } {
+export function clipByGlobalNorm(grads: tf.NamedTensorMap, maxNorm: number): { grads: { name: string; tensor: tf.Tensor }[]; norm: tf.Scalar } {
   return tf.tidy(() => {
     const names = Object.keys(grads);
     const sq = tf.addN(names.map((k) => tf.sum(tf.square(grads[k]!))));
     const norm = tf.sqrt(sq) as tf.Scalar;
     const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
-    const out: tf.NamedTensorMap = {};
-    for (const k of names) out[k] = tf.mul(grads[k]!, scale);
-    return { grads: out, norm };
+    return { grads: names.map((name) => ({ name, tensor: tf.mul(grads[name]!, scale) })), norm };
   });
 }

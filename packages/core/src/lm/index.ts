@@ -1,0 +1,8 @@
+export {
+  loadLanguageModel,
+  tinyLmDir,
+  type GenerateOptions,
+  type LanguageModel,
+  type LanguageModelInfo,
+  type LoadOptions,
+} from './languageModel.ts';

@@ -1,0 +1,419 @@
+/**
+ * LanguageModel — what the leaves ask of an LLM, served by transformers.js (never tfjs):
+ *
+ *   generate(prompt, opts)              text continuation: greedy (temperature 0) or seeded sampling
+ *   logProb(prompt, continuations[])    Σ log p(continuation tokens | prompt), batched — SayCan skill
+ *                                       scoring, GLAM action scoring, verbalizers, yes/no rewards
+ *   embed(texts[])                      mean-pooled, L2-normalized sentence vectors (ELLM)
+ *
+ * A model is named by a spec:
+ *   'default' | 'rlllm/tiny-gpt'  the baked model shipped in @rlllm/tiny-lm (found on disk at run time;
+ *                                 core never imports tiny-lm code)
+ *   a folder path                 any model in Hugging Face layout (config.json, tokenizer.json,
+ *                                 tokenizer_config.json, onnx/model.onnx)
+ *   'org/name'                    a hub id, downloaded and cached by transformers.js — the only case in
+ *                                 which remote access is switched on.
+ *
+ * Decoding runs our own loop over the model's forward pass with its KV cache rather than
+ * transformers.js' generate(): its sampler draws from Math.random, which cannot be seeded, and the
+ * project's rule is that the same seed gives the same numbers. Greedy decoding uses the same loop so
+ * both paths share stop-string and context-length handling.
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Rng } from '../rng.ts';
+
+type HF = typeof import('@huggingface/transformers');
+type HfTensor = import('@huggingface/transformers').Tensor;
+type HfTokenizer = Awaited<ReturnType<HF['AutoTokenizer']['from_pretrained']>>;
+type HfModel = Awaited<ReturnType<HF['AutoModel']['from_pretrained']>>;
+
+export interface GenerateOptions {
+  /** Upper bound on new tokens (default 32). Also capped by the context length. */
+  maxNewTokens?: number;
+  /** 0 (default) = greedy; > 0 = sample from softmax(logits / temperature). */
+  temperature?: number;
+  /** Sample only among the k most likely tokens (0 or undefined = all). */
+  topK?: number;
+  /** Seed for sampling (default 0): the same seed gives the same text. */
+  seed?: number;
+  /** Stop before the first occurrence of any of these strings (they are not included). */
+  stop?: string[];
+}
+
+export interface LanguageModelInfo {
+  /** The spec's canonical name ('rlllm/tiny-gpt', the folder path, or the hub id). */
+  name: string;
+  /** Folder the files were read from (null for hub models: transformers.js' cache). */
+  dir: string | null;
+  modelType: string;
+  vocabSize: number;
+  /** Maximum tokens per sequence (prompt + continuation). */
+  contextLength: number;
+  hiddenSize: number;
+  /** Whether generate/logProb are available (false for encoder-only models such as GloVe/BERT). */
+  causal: boolean;
+}
+
+export interface LanguageModel {
+  readonly info: LanguageModelInfo;
+  /**
+   * Continue `prompt`. If prompt + maxNewTokens exceeds the context length, the prompt is truncated
+   * from the left (its oldest tokens are dropped) so that the newest context is kept.
+   */
+  generate(prompt: string, opts?: GenerateOptions): Promise<string>;
+  /**
+   * For each continuation c: Σ_t log p(c_t | prompt, c_<t). The prompt and each continuation are
+   * tokenized separately and their ids concatenated, so the token boundary never depends on the
+   * continuation (write leading spaces into the continuation: " great"). Prompts too long for the
+   * context are truncated from the left. An empty prompt is replaced by the BOS token.
+   */
+  logProb(prompt: string, continuations: string[]): Promise<number[]>;
+  /** Mean of the last hidden states over real tokens, L2-normalized. */
+  embed(texts: string[]): Promise<Float32Array[]>;
+  /** Token ids as the model sees a prompt (special tokens included if the tokenizer adds them). */
+  tokenize(text: string): number[];
+  dispose(): Promise<void>;
+}
+
+export interface LoadOptions {
+  /** Sequences per forward pass in logProb/embed (default 16). */
+  batchSize?: number;
+}
+
+const TINY_LM_NAME = 'rlllm/tiny-gpt';
+const BAKE_HINT = 'run `npm run bake -w @rlllm/tiny-lm` (or `git checkout packages/tiny-lm/baked`)';
+const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', path.join('onnx', 'model.onnx')];
+
+type Resolved = { kind: 'local'; name: string; dir: string; hint: string } | { kind: 'hub'; name: string };
+
+/** Where the baked default lives: located through tiny-lm's package.json, without importing its code. */
+export function tinyLmDir(): string {
+  const req = createRequire(import.meta.url);
+  let pkg: string;
+  try {
+    pkg = req.resolve('@rlllm/tiny-lm/package.json');
+  } catch {
+    throw new Error(`loadLanguageModel: package @rlllm/tiny-lm not found from ${path.dirname(new URL(import.meta.url).pathname)}; run \`npm install\` at the repo root`);
+  }
+  return path.join(path.dirname(pkg), 'baked', 'rlllm', 'tiny-gpt');
+}
+
+function resolveSpec(spec: string): Resolved {
+  if (spec === 'default' || spec === TINY_LM_NAME) return { kind: 'local', name: TINY_LM_NAME, dir: tinyLmDir(), hint: BAKE_HINT };
+  const looksLikePath = spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('~') || path.isAbsolute(spec) || existsSync(spec);
+  if (looksLikePath) {
+    const dir = path.resolve(spec);
+    return { kind: 'local', name: dir, dir, hint: 'pass a folder in Hugging Face layout (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx)' };
+  }
+  if (/^[\w.-]+\/[\w.-]+$/.test(spec)) return { kind: 'hub', name: spec };
+  throw new Error(`loadLanguageModel: "${spec}" is neither 'default', a folder path nor a hub id 'org/name'`);
+}
+
+/** Check a local folder before handing it to transformers.js, so the error says what is missing. */
+function checkFolder(r: Extract<Resolved, { kind: 'local' }>): Record<string, unknown> {
+  const missing = REQUIRED_FILES.filter((f) => !existsSync(path.join(r.dir, f)));
+  if (missing.length > 0) {
+    throw new Error(`loadLanguageModel("${r.name}"): no model at ${r.dir} (missing ${missing.join(', ')}); ${r.hint}`);
+  }
+  try {
+    if (statSync(path.join(r.dir, 'onnx', 'model.onnx')).size === 0) throw new Error('onnx/model.onnx is empty');
+    return JSON.parse(readFileSync(path.join(r.dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new Error(`loadLanguageModel("${r.name}"): corrupt model at ${r.dir} (${oneLine(e)}); ${r.hint}`);
+  }
+}
+
+function oneLine(e: unknown): string {
+  return String((e as Error)?.message ?? e).split('\n')[0]!.slice(0, 200);
+}
+
+const cache = new Map<string, Promise<LanguageModel>>();
+
+/**
+ * Load (once per process and spec) a language model. Concurrent calls for the same spec share one
+ * load. Errors are one line: what was looked for, where, and how to fix it.
+ */
+export function loadLanguageModel(spec = 'default', opts: LoadOptions = {}): Promise<LanguageModel> {
+  const r = resolveSpec(spec);
+  const key = r.kind === 'local' ? r.dir : `hub:${r.name}`;
+  let p = cache.get(key);
+  if (!p) {
+    p = load(r, opts);
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return p;
+}
+
+async function load(r: Resolved, opts: LoadOptions): Promise<LanguageModel> {
+  const hf: HF = await import('@huggingface/transformers');
+  let config: Record<string, unknown> | null = null;
+  let id: string;
+  if (r.kind === 'local') {
+    config = checkFolder(r);
+    id = r.dir;
+    hf.env.allowRemoteModels = false;
+  } else {
+    id = r.name;
+    hf.env.allowRemoteModels = true; // a hub id is the one case where the network may be used
+  }
+  const where = r.kind === 'local' ? r.dir : `the Hugging Face hub (cache ${hf.env.cacheDir})`;
+  const fix = r.kind === 'local' ? r.hint : 'check the id and that this machine is online, or use a local folder';
+  const localOnly = { local_files_only: r.kind === 'local' };
+  let tokenizer: HfTokenizer;
+  let model: HfModel;
+  let causal = true;
+  try {
+    tokenizer = await hf.AutoTokenizer.from_pretrained(id, localOnly);
+    try {
+      model = await hf.AutoModelForCausalLM.from_pretrained(id, { ...localOnly, dtype: 'fp32' });
+    } catch (e) {
+      // Encoder-only models (BERT-type, e.g. static GloVe) have no causal-LM class: embed only.
+      if (!/Unsupported model type|not supported|Could not locate.*ForCausalLM/i.test(oneLine(e))) throw e;
+      model = await hf.AutoModel.from_pretrained(id, { ...localOnly, dtype: 'fp32' });
+      causal = false;
+    }
+  } catch (e) {
+    throw new Error(`loadLanguageModel("${r.name}"): could not load the model from ${where} (${oneLine(e)}); ${fix}`);
+  } finally {
+    hf.env.allowRemoteModels = false;
+  }
+  config ??= (model.config ?? {}) as unknown as Record<string, unknown>;
+  const num = (...keys: string[]) => {
+    for (const k of keys) if (typeof config![k] === 'number') return config![k] as number;
+    return undefined;
+  };
+  const tokMax = (tokenizer as unknown as { model_max_length?: number }).model_max_length;
+  const info: LanguageModelInfo = {
+    name: r.name,
+    dir: r.kind === 'local' ? r.dir : null,
+    modelType: String(config.model_type ?? 'unknown'),
+    vocabSize: num('vocab_size') ?? tokenizer.get_vocab().size,
+    contextLength: num('n_positions', 'max_position_embeddings') ?? (tokMax && tokMax < 1e6 ? tokMax : 1024),
+    hiddenSize: num('n_embd', 'hidden_size', 'd_model') ?? 0,
+    causal,
+  };
+  return new HfLanguageModel(hf, tokenizer, model, info, opts.batchSize ?? 16);
+}
+
+class HfLanguageModel implements LanguageModel {
+  private readonly session: { inputNames: string[]; outputNames: string[] };
+  private readonly useCache: boolean;
+  private readonly eosIds: Set<number>;
+  private readonly bosId: number | null;
+  private readonly padId: number;
+  /** SentencePiece tokenizers (Llama's "legacy" Prepend("▁") normalizer) start every encoded string
+   *  with a word-boundary marker; this is that bare marker's id, or null if the tokenizer adds none. */
+  private readonly spuriousPrefixId: number | null;
+
+  constructor(
+    private readonly hf: HF,
+    private readonly tok: HfTokenizer,
+    private readonly model: HfModel,
+    readonly info: LanguageModelInfo,
+    private readonly batchSize: number,
+  ) {
+    const sessions = (model as unknown as { sessions: Record<string, { inputNames: string[]; outputNames: string[] }> }).sessions;
+    this.session = sessions.model ?? Object.values(sessions)[0]!;
+    this.useCache = this.session.inputNames.some((n) => n.startsWith('past_key_values'));
+    const cfg = model.config as unknown as Record<string, unknown>;
+    const gen = ((model as unknown as { generation_config?: Record<string, unknown> }).generation_config ?? {}) as Record<string, unknown>;
+    const ids = (v: unknown): number[] => (Array.isArray(v) ? v.map(Number) : typeof v === 'number' ? [v] : []);
+    this.eosIds = new Set([...ids(gen.eos_token_id), ...ids(cfg.eos_token_id), ...ids(tok.eos_token_id)]);
+    const bos = ids(gen.bos_token_id)[0] ?? ids(cfg.bos_token_id)[0] ?? ids(tok.bos_token_id)[0];
+    this.bosId = bos ?? null;
+    this.padId = ids(tok.pad_token_id)[0] ?? ids(cfg.pad_token_id)[0] ?? [...this.eosIds][0] ?? 0;
+    const probe = tok.encode(',', { add_special_tokens: false });
+    this.spuriousPrefixId = probe.length === 2 && tok.decode([probe[0]!]).trim() === '' ? probe[0]! : null;
+  }
+
+  /** Continuation ids, tokenized on their own; a bare boundary marker the tokenizer prepends to
+   *  every string is dropped, so ", there" scores as it would inside the text (the continuation
+   *  carries its own leading space when it means one: " great"). */
+  private continuationIds(c: string): number[] {
+    const ids = this.tok.encode(c, { add_special_tokens: false });
+    return this.spuriousPrefixId !== null && ids[0] === this.spuriousPrefixId ? ids.slice(1) : ids;
+  }
+
+  tokenize(text: string): number[] {
+    return this.tok.encode(text);
+  }
+
+  private requireCausal(what: string): void {
+    if (!this.info.causal) throw new Error(`${what}: ${this.info.name} is not a causal language model (embed() only)`);
+  }
+
+  /** Prompt ids: the tokenizer's own special tokens (e.g. Llama's <s>), never empty. */
+  private promptIds(prompt: string): number[] {
+    const ids = this.tok.encode(prompt);
+    if (ids.length === 0) {
+      if (this.bosId === null) throw new Error(`${this.info.name}: empty prompt and no BOS token to start from`);
+      return [this.bosId];
+    }
+    return ids;
+  }
+
+  private int64(rows: number[][]): HfTensor {
+    const width = rows[0]!.length;
+    const data = new BigInt64Array(rows.length * width);
+    rows.forEach((r, i) => r.forEach((v, j) => (data[i * width + j] = BigInt(v))));
+    return new this.hf.Tensor('int64', data, [rows.length, width]);
+  }
+
+  private async forward(inputIds: number[][], mask: number[][], past: Record<string, HfTensor> | null) {
+    return (await this.model.forward({
+      input_ids: this.int64(inputIds),
+      attention_mask: this.int64(mask),
+      ...(past ? { past_key_values: past } : {}),
+    })) as Record<string, HfTensor>;
+  }
+
+  async generate(prompt: string, opts: GenerateOptions = {}): Promise<string> {
+    this.requireCausal('generate');
+    const ctx = this.info.contextLength;
+    const want = Math.max(0, Math.floor(opts.maxNewTokens ?? 32));
+    const temperature = opts.temperature ?? 0;
+    const topK = opts.topK ?? 0;
+    const stop = (opts.stop ?? []).filter((s) => s.length > 0);
+    const rng = new Rng(opts.seed ?? 0);
+    let ids = this.promptIds(prompt);
+    // Keep the newest prompt tokens so prompt + new tokens fit the context (ORT fails past it).
+    ids = ids.slice(Math.max(0, ids.length - Math.max(1, ctx - want)));
+    const promptLen = ids.length;
+    const promptText = this.tok.decode(ids, { skip_special_tokens: true });
+    const steps = Math.min(want, ctx - promptLen);
+    let past: Record<string, HfTensor> | null = null;
+    let feed = ids.slice();
+    let text = '';
+    for (let s = 0; s < steps; s++) {
+      const out = await this.forward([feed], [new Array(ids.length).fill(1)], past);
+      const logits = out.logits!;
+      const [, T, V] = logits.dims as [number, number, number];
+      const row = (logits.data as Float32Array).subarray((T - 1) * V, T * V);
+      const next = temperature > 0 ? sample(row, temperature, topK, rng) : argmax(row);
+      if (this.eosIds.has(next)) break;
+      ids.push(next);
+      if (this.useCache) {
+        past = {};
+        for (const k in out) if (k.startsWith('present')) past[k.replace('present', 'past_key_values')] = out[k]!;
+        feed = [next];
+      } else feed = ids.slice();
+      text = newText(this.tok.decode(ids, { skip_special_tokens: true }), promptText, this.tok, ids.slice(promptLen));
+      const cut = firstStop(text, stop);
+      if (cut >= 0) return text.slice(0, cut);
+    }
+    return text;
+  }
+
+  async logProb(prompt: string, continuations: string[]): Promise<number[]> {
+    this.requireCausal('logProb');
+    const ctx = this.info.contextLength;
+    const p = this.promptIds(prompt);
+    const rows = continuations.map((c, i) => {
+      const cIds = this.continuationIds(c);
+      if (cIds.length > ctx - 1) throw new Error(`logProb: continuation ${i} has ${cIds.length} tokens, more than the context ${ctx} − 1`);
+      const keep = p.slice(Math.max(0, p.length - (ctx - cIds.length))); // left-truncate the prompt
+      return { ids: [...keep, ...cIds], start: keep.length };
+    });
+    const out: number[] = new Array(rows.length).fill(0);
+    for (let b = 0; b < rows.length; b += this.batchSize) {
+      const chunk = rows.slice(b, b + this.batchSize);
+      // Right padding: under a causal mask real positions never see the pads, and positions stay
+      // 0..n−1, so a padded row scores exactly like the same row alone.
+      const width = Math.max(...chunk.map((r) => r.ids.length));
+      const ids = chunk.map((r) => [...r.ids, ...new Array(width - r.ids.length).fill(this.padId)]);
+      const mask = chunk.map((r) => [...new Array(r.ids.length).fill(1), ...new Array(width - r.ids.length).fill(0)]);
+      const res = await this.forward(ids, mask, null);
+      const V = res.logits!.dims[2] as number;
+      const data = res.logits!.data as Float32Array;
+      chunk.forEach((r, i) => {
+        let sum = 0;
+        for (let t = r.start; t < r.ids.length; t++) {
+          // logits at position t−1 predict token t
+          const off = (i * width + (t - 1)) * V;
+          sum += logSoftmaxAt(data.subarray(off, off + V), r.ids[t]!);
+        }
+        out[b + i] = sum;
+      });
+    }
+    return out;
+  }
+
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    const ctx = this.info.contextLength;
+    const result: Float32Array[] = [];
+    for (let b = 0; b < texts.length; b += this.batchSize) {
+      const enc = texts.slice(b, b + this.batchSize).map((t) => {
+        const ids = this.tok.encode(t);
+        return ids.length === 0 ? [this.bosId ?? this.padId] : ids.slice(0, ctx);
+      });
+      const width = Math.max(...enc.map((e) => e.length));
+      const ids = enc.map((e) => [...e, ...new Array(width - e.length).fill(this.padId)]);
+      const mask = enc.map((e) => [...new Array(e.length).fill(1), ...new Array(width - e.length).fill(0)]);
+      const inputs: Record<string, HfTensor> = { input_ids: this.int64(ids), attention_mask: this.int64(mask) };
+      if (this.session.inputNames.includes('token_type_ids')) inputs.token_type_ids = this.int64(ids.map((r) => r.map(() => 0)));
+      const res = (await this.model.forward(inputs)) as Record<string, HfTensor>;
+      // Same choice as transformers.js' feature-extraction pipeline: last_hidden_state ?? logits.
+      const h = res.last_hidden_state ?? res.logits!;
+      const D = h.dims[2] as number;
+      const data = h.data as Float32Array;
+      enc.forEach((e, i) => {
+        const v = new Float32Array(D);
+        for (let t = 0; t < e.length; t++) for (let k = 0; k < D; k++) v[k] += data[(i * width + t) * D + k]!;
+        let norm = 0;
+        for (let k = 0; k < D; k++) norm += v[k]! * v[k]!;
+        norm = Math.sqrt(norm) || 1;
+        for (let k = 0; k < D; k++) v[k] = v[k]! / norm; // the mean's 1/n cancels in the normalization
+        result.push(v);
+      });
+    }
+    return result;
+  }
+
+  async dispose(): Promise<void> {
+    for (const [k, p] of cache) if ((await p.catch(() => null)) === this) cache.delete(k);
+    await (this.model as unknown as { dispose(): Promise<unknown> }).dispose();
+  }
+}
+
+/** The continuation text: the decoded whole minus the decoded prompt (robust to SentencePiece's
+ *  leading-space handling); falls back to decoding the new ids alone. */
+function newText(full: string, promptText: string, tok: HfTokenizer, newIds: number[]): string {
+  if (full.startsWith(promptText)) return full.slice(promptText.length);
+  return newIds.length ? tok.decode(newIds, { skip_special_tokens: true }) : '';
+}
+
+function firstStop(text: string, stop: string[]): number {
+  let best = -1;
+  for (const s of stop) {
+    const i = text.indexOf(s);
+    if (i >= 0 && (best < 0 || i < best)) best = i;
+  }
+  return best;
+}
+
+function argmax(row: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
+  return best;
+}
+
+function logSoftmaxAt(row: Float32Array, index: number): number {
+  let max = -Infinity;
+  for (let i = 0; i < row.length; i++) if (row[i]! > max) max = row[i]!;
+  let sum = 0;
+  for (let i = 0; i < row.length; i++) sum += Math.exp(row[i]! - max);
+  return row[index]! - max - Math.log(sum);
+}
+
+/** Sample from softmax(row / temperature), optionally restricted to the top k, with our Rng. */
+function sample(row: Float32Array, temperature: number, topK: number, rng: Rng): number {
+  let idx = Array.from(row.keys());
+  if (topK > 0 && topK < row.length) idx = idx.sort((a, b) => row[b]! - row[a]! || a - b).slice(0, topK);
+  let max = -Infinity;
+  for (const i of idx) if (row[i]! > max) max = row[i]!;
+  const w = idx.map((i) => Math.exp((row[i]! - max) / temperature));
+  return idx[rng.categorical(w)]!;
+}

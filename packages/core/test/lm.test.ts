@@ -1,0 +1,128 @@
+/**
+ * LanguageModel over transformers.js: the default baked model, the loading path on real pretrained
+ * models in ../shared/models (skipped when absent — users won't have them), and the error messages.
+ */
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Tensor } from '@huggingface/transformers';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadLanguageModel, tinyLmDir } from '../src/lm/index.ts';
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+const sharedModels = path.resolve(repoRoot, '../shared/models');
+const hasShared = existsSync(path.join(sharedModels, 'karpathy', 'stories260K', 'onnx', 'model.onnx'));
+const hasBaked = existsSync(path.join(tinyLmDir(), 'onnx', 'model.onnx'));
+if (!hasShared) console.log(`[lm.test] ${sharedModels} not found: skipping the pretrained-model compatibility tests`);
+if (!hasBaked) console.log(`[lm.test] no baked model at ${tinyLmDir()}: skipping default-model tests (npm run bake -w @rlllm/tiny-lm)`);
+
+const cos = (a: Float32Array, b: Float32Array) => a.reduce((s, v, i) => s + v * b[i]!, 0);
+
+describe('loadLanguageModel errors', () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'lm-err-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('a missing folder gives one line naming the path and the fix', async () => {
+    const dir = path.join(tmp, 'nope');
+    const err = await loadLanguageModel(dir).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    const msg = (err as Error).message;
+    expect(msg).not.toContain('\n');
+    expect(msg).toContain(dir);
+    expect(msg).toMatch(/missing config\.json.*onnx\/model\.onnx/);
+    expect(msg).toMatch(/Hugging Face layout/);
+  });
+
+  it.skipIf(!hasShared)('a corrupt ONNX file gives one line naming the folder', async () => {
+    const dir = path.join(tmp, 'corrupt');
+    cpSync(path.join(sharedModels, 'karpathy', 'stories260K'), dir, { recursive: true });
+    writeFileSync(path.join(dir, 'onnx', 'model.onnx'), 'this is not a protobuf');
+    const msg = ((await loadLanguageModel(dir).catch((e: Error) => e)) as Error).message;
+    expect(msg).not.toContain('\n');
+    expect(msg).toContain(`could not load the model from ${dir}`);
+  });
+
+  it('a corrupt config.json gives one line', async () => {
+    const dir = path.join(tmp, 'badcfg');
+    for (const f of ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx']) {
+      const p = path.join(dir, f);
+      cpSync(import.meta.filename, p); // any non-JSON bytes
+    }
+    const msg = ((await loadLanguageModel(dir).catch((e: Error) => e)) as Error).message;
+    expect(msg).not.toContain('\n');
+    expect(msg).toContain(`corrupt model at ${dir}`);
+  });
+
+  it('an unparseable spec is rejected', () => {
+    expect(() => loadLanguageModel('not a spec')).toThrow(/neither 'default', a folder path nor a hub id/);
+  });
+});
+
+describe.skipIf(!hasShared)('karpathy/stories260K (Llama, from ../shared/models)', () => {
+  const dir = path.join(sharedModels, 'karpathy', 'stories260K');
+
+  it('greedy text after "Once upon a time" matches its README', async () => {
+    const lm = await loadLanguageModel(dir);
+    expect(lm.info).toMatchObject({ modelType: 'llama', vocabSize: 512, contextLength: 512, causal: true });
+    expect(await lm.generate('Once upon a time', { maxNewTokens: 20 })).toBe(', there was a little girl named Lily. She loved to play outsid');
+  });
+
+  it('logProb values match its README (-1.23, -44.97) and one full forward', async () => {
+    const lm = await loadLanguageModel(dir);
+    const [good, bad] = await lm.logProb('Once upon a time', [', there was a little girl named Lily.', ' purple elephant spaceship banana']);
+    expect(Math.abs(good! - -1.23)).toBeLessThan(0.05);
+    expect(Math.abs(bad! - -44.97)).toBeLessThan(0.05);
+    // the same number from one plain forward over the joint ids, summed by hand
+    const { AutoModelForCausalLM } = await import('@huggingface/transformers');
+    const raw = await AutoModelForCausalLM.from_pretrained(dir, { dtype: 'fp32', local_files_only: true });
+    const p = lm.tokenize('Once upon a time');
+    const full = lm.tokenize('Once upon a time, there was a little girl named Lily.');
+    const i64 = (xs: number[]) => new Tensor('int64', BigInt64Array.from(xs.map(BigInt)), [1, xs.length]);
+    const out = (await raw.forward({ input_ids: i64(full), attention_mask: i64(full.map(() => 1)) })) as Record<string, Tensor>;
+    const V = out.logits!.dims[2]!;
+    const L = out.logits!.data as Float32Array;
+    let sum = 0;
+    for (let t = p.length; t < full.length; t++) {
+      const row = L.subarray((t - 1) * V, t * V);
+      const m = Math.max(...row);
+      sum += row[full[t]!]! - m - Math.log(row.reduce((s, v) => s + Math.exp(v - m), 0));
+    }
+    expect(Math.abs(sum - good!)).toBeLessThan(1e-4);
+    await raw.dispose();
+  });
+
+  it('sampling is seeded; stop strings cut the text', async () => {
+    const lm = await loadLanguageModel(dir);
+    const a = await lm.generate('Once upon a time', { maxNewTokens: 24, temperature: 1, topK: 40, seed: 11 });
+    expect(await lm.generate('Once upon a time', { maxNewTokens: 24, temperature: 1, topK: 40, seed: 11 })).toBe(a);
+    const texts = new Set(await Promise.all([1, 2, 3, 4].map((seed) => lm.generate('Once upon a time', { maxNewTokens: 24, temperature: 1, seed }))));
+    expect(texts.size).toBeGreaterThan(1);
+    expect(await lm.generate('Once upon a time', { maxNewTokens: 20, stop: ['.'] })).toBe(', there was a little girl named Lily');
+  });
+});
+
+describe.skipIf(!hasShared)('glove/glove-6B-50d-5k-static (BERT-type static embeddings)', () => {
+  it('embedding cosine ranks the related sentence higher', async () => {
+    const lm = await loadLanguageModel(path.join(sharedModels, 'glove', 'glove-6B-50d-5k-static'));
+    expect(lm.info.causal).toBe(false);
+    const [a, b, c] = await lm.embed(['The cat sat on the mat.', 'A kitten was sitting on the rug.', 'The stock market fell sharply today.']);
+    expect(cos(a!, b!)).toBeGreaterThan(cos(a!, c!));
+    expect(Math.abs(cos(a!, b!) - 0.98)).toBeLessThan(0.02);
+    await expect(lm.generate('hi')).rejects.toThrow(/not a causal language model/);
+  });
+});
+
+describe.skipIf(!hasBaked)('the baked default (rlllm/tiny-gpt)', () => {
+  it("'default' and 'rlllm/tiny-gpt' load the same cached model, offline", async () => {
+    const lm = await loadLanguageModel('default');
+    expect(await loadLanguageModel('rlllm/tiny-gpt')).toBe(lm);
+    expect(lm.info).toMatchObject({ name: 'rlllm/tiny-gpt', modelType: 'gpt2', causal: true });
+    expect(lm.info.contextLength).toBeGreaterThanOrEqual(64);
+    const text = await lm.generate('To clean a spill,', { maxNewTokens: 16 });
+    expect(text.length).toBeGreaterThan(0);
+    const [great, terrible] = await lm.logProb('I loved it. It worked perfectly. It was', [' great', ' terrible']);
+    expect(great!).toBeGreaterThan(terrible!);
+    const [e] = await lm.embed(['Pick up the apple.']);
+    expect(e!.length).toBe(lm.info.hiddenSize);
+  });
+});

@@ -1,0 +1,155 @@
+/**
+ * `npm run bake -w @rlllm/tiny-lm` — reproduce the default model `rlllm/tiny-gpt`:
+ *
+ *   corpus/corpus.txt → byte-level BPE (tokenizer.json) → GPT-2 trained in tfjs → ONNX + HF files
+ *
+ * into baked/rlllm/tiny-gpt/. Deterministic given --seed (seeded init and batches, single-threaded
+ * wasm): two runs write byte-identical onnx/model.onnx.
+ *
+ * Flags: --seed N (1)  --steps N (full: 500)  --out DIR  --corpus FILE  --quick (tiny model, few
+ * steps, first 40k characters of the corpus: a smoke test that runs in seconds).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { initTf } from '@rlllm/core/backend';
+import { exportModel } from './exportOnnx.ts';
+import { Gpt, type GptConfig } from './model.ts';
+import { EOS, encodeDocuments, loadHfTokenizer, trainBpe, writeTokenizer } from './tokenizer.ts';
+import { defaultTrainConfig, train, type TrainConfig } from './train.ts';
+
+export const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface BakePreset {
+  model: Omit<GptConfig, 'vocabSize'> & { vocabSize: number };
+  train: TrainConfig;
+  /** Use only the first this many characters of the corpus (quick runs). */
+  maxChars?: number;
+}
+
+/**
+ * The full preset: 4 layers, d 128, 4 heads, context 128, vocab 2048 (≈1.07 M parameters, 4.3 MB
+ * ONNX). One AdamW step on 16×128 tokens takes ≈2.7 s on the wasm backend of our 2-core machine,
+ * so 500 steps (≈1 M tokens, ≈2.7 epochs of the 373 k-token corpus) fit the ~25 min bake budget.
+ */
+export const fullPreset: BakePreset = {
+  model: { vocabSize: 2048, nPositions: 128, nLayer: 4, nHead: 4, nEmbd: 128 },
+  train: { ...defaultTrainConfig, steps: 500, seqLen: 128, warmupSteps: 40 },
+};
+
+/** A toy preset for tests and smoke runs (seconds). */
+export const quickPreset: BakePreset = {
+  model: { vocabSize: 320, nPositions: 32, nLayer: 2, nHead: 2, nEmbd: 32 },
+  train: { ...defaultTrainConfig, steps: 4, seqLen: 32, batchSize: 4, warmupSteps: 2, logEvery: 2 },
+  maxChars: 40_000,
+};
+
+export interface BakeOptions {
+  out: string;
+  corpus: string;
+  seed: number;
+  quick: boolean;
+  steps?: number;
+  log?: (line: string) => void;
+}
+
+export interface BakeResult {
+  out: string;
+  backend: string;
+  config: GptConfig;
+  parameters: number;
+  tokens: number;
+  finalLoss: number;
+  trainSeconds: number;
+  totalSeconds: number;
+  onnxBytes: number;
+}
+
+export async function bake(opts: BakeOptions): Promise<BakeResult> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const t0 = performance.now();
+  const preset = opts.quick ? quickPreset : fullPreset;
+  // Single-threaded wasm is the reference backend (deterministic, and what the budget was measured
+  // on); initTf returns the backend that really started — say so if it is not wasm.
+  const backend = await initTf(process.env.RLLLM_TF_BACKEND ? undefined : 'wasm').catch(() => initTf());
+  if (backend !== 'wasm') log(`note: tfjs backend is ${backend}, not wasm — timings and bytes may differ from the README`);
+
+  let text = readFileSync(opts.corpus, 'utf8');
+  if (preset.maxChars) text = text.slice(0, preset.maxChars);
+  log(`corpus: ${opts.corpus} (${text.length} chars)`);
+
+  // 1. Tokenizer, written into the output folder, then loaded back through transformers.js.
+  const bpe = trainBpe(text, preset.model.vocabSize, log);
+  const config: GptConfig = { ...preset.model, vocabSize: Object.keys(bpe.vocab).length };
+  writeTokenizer(opts.out, bpe, config.nPositions);
+  const tok = await loadHfTokenizer(opts.out);
+  const tokens = await encodeDocuments(tok, text);
+  log(`tokenizer: ${config.vocabSize} tokens, corpus = ${tokens.length} tokens (${(text.length / tokens.length).toFixed(2)} chars/token)`);
+
+  // 2. Model and training.
+  const model = new Gpt(config, opts.seed);
+  log(`model: ${config.nLayer} layers, d ${config.nEmbd}, ${config.nHead} heads, context ${config.nPositions}, ${model.numParameters()} parameters`);
+  const trainConfig: TrainConfig = { ...preset.train, seed: opts.seed, steps: opts.steps ?? preset.train.steps };
+  const { losses, seconds } = await train(model, tokens, trainConfig, log);
+
+  // 3. Export (ONNX + config files) next to the tokenizer files.
+  const onnxBytes = exportModel(opts.out, config, await model.getWeights(), bpe.vocab[EOS]!);
+  const tail = losses.slice(-20);
+  const finalLoss = tail.reduce((a, b) => a + b, 0) / Math.max(1, tail.length);
+  const result: BakeResult = {
+    out: opts.out,
+    backend,
+    config,
+    parameters: model.numParameters(),
+    tokens: tokens.length,
+    finalLoss,
+    trainSeconds: seconds,
+    totalSeconds: (performance.now() - t0) / 1000,
+    onnxBytes,
+  };
+  writeFileSync(
+    path.join(opts.out, 'training.json'),
+    JSON.stringify({ ...result, out: undefined, seed: opts.seed, train: trainConfig, losses: losses.map((l) => +l.toFixed(4)) }, null, 1) + '\n',
+  );
+  model.dispose();
+  log(`baked ${opts.out}: onnx ${(onnxBytes / 1e6).toFixed(2)} MB, final loss ${finalLoss.toFixed(3)}, ${result.totalSeconds.toFixed(0)} s total`);
+  return result;
+}
+
+function parseArgs(argv: string[]): BakeOptions {
+  const opts: BakeOptions = {
+    out: path.join(packageDir, 'baked', 'rlllm', 'tiny-gpt'),
+    corpus: path.join(packageDir, 'corpus', 'corpus.txt'),
+    seed: 1,
+    quick: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const val = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${a} needs a value`);
+      return v;
+    };
+    const int = (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new Error(`${a} must be a non-negative integer, got "${v}"`);
+      return n;
+    };
+    if (a === '--seed') opts.seed = int(val());
+    else if (a === '--steps') opts.steps = int(val());
+    else if (a === '--out') opts.out = path.resolve(val());
+    else if (a === '--corpus') opts.corpus = path.resolve(val());
+    else if (a === '--quick') opts.quick = true;
+    else throw new Error(`unknown flag ${a}; use --seed N --steps N --out DIR --corpus FILE --quick`);
+  }
+  return opts;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    await bake(parseArgs(process.argv.slice(2)));
+  } catch (e) {
+    console.error(`bake: ${(e as Error).message}`);
+    process.exit(1);
+  }
+}

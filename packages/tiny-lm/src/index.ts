@@ -1,0 +1,31 @@
+/**
+ * @rlllm/tiny-lm — the project's own offline language model.
+ *
+ * Leaves normally do not import this package: they call `loadLanguageModel('default')` from
+ * `@rlllm/core/lm`, which finds the baked folder on disk. Import from here to fine-tune the LM in
+ * tfjs (RLHF, RLAIF, GLAM): `loadGpt(defaultModelDir())` → train → `exportModel(...)` → load the
+ * new folder with loadLanguageModel.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export { Gpt, gelu, lmLoss, mm, parameterShapes, tokenLogProbs, type ForwardOptions, type ForwardOutput, type GptConfig } from './model.ts';
+export { AdamW, defaultTrainConfig, evalLoss, lrAt, sampleBatch, train, type TrainConfig, type TrainResult } from './train.ts';
+export { buildOnnx, configJson, exportModel, gptConfigFromJson } from './exportOnnx.ts';
+export { loadGpt, readGptConfig, readOnnxWeights } from './loadWeights.ts';
+export { EOS, bytesToUnicode, encodeCorpus, encodeDocuments, loadHfTokenizer, trainBpe, writeTokenizer, type BpeResult } from './tokenizer.ts';
+
+/** Folder of the baked default model `rlllm/tiny-gpt` (HF layout: config.json, tokenizer files, onnx/model.onnx). */
+export function defaultModelDir(): string {
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'baked', 'rlllm', 'tiny-gpt');
+}
+
+/**
+ * Copy the tokenizer files of `fromDir` next to a freshly exported model in `toDir` — what a leaf
+ * does after fine-tuning so the new folder is a complete HF-layout model.
+ */
+export async function copyTokenizerFiles(fromDir: string, toDir: string): Promise<void> {
+  const { copyFileSync, mkdirSync } = await import('node:fs');
+  mkdirSync(toDir, { recursive: true });
+  for (const f of ['tokenizer.json', 'tokenizer_config.json']) copyFileSync(path.join(fromDir, f), path.join(toDir, f));
+}

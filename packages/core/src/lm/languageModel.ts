@@ -23,6 +23,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Rng } from '../rng.ts';
+import { UserError } from '../config.ts';
 
 type HF = typeof import('@huggingface/transformers');
 type HfTensor = import('@huggingface/transformers').Tensor;
@@ -95,7 +96,7 @@ export function tinyLmDir(): string {
   try {
     pkg = req.resolve('@rlllm/tiny-lm/package.json');
   } catch {
-    throw new Error(`loadLanguageModel: package @rlllm/tiny-lm not found from ${path.dirname(new URL(import.meta.url).pathname)}; run \`npm install\` at the repo root`);
+    throw new UserError(`loadLanguageModel: package @rlllm/tiny-lm not found from ${path.dirname(new URL(import.meta.url).pathname)}; run \`npm install\` at the repo root`);
   }
   return path.join(path.dirname(pkg), 'baked', 'rlllm', 'tiny-gpt');
 }
@@ -108,20 +109,20 @@ function resolveSpec(spec: string): Resolved {
     return { kind: 'local', name: dir, dir, hint: 'pass a folder in Hugging Face layout (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx)' };
   }
   if (/^[\w.-]+\/[\w.-]+$/.test(spec)) return { kind: 'hub', name: spec };
-  throw new Error(`loadLanguageModel: "${spec}" is neither 'default', a folder path nor a hub id 'org/name'`);
+  throw new UserError(`loadLanguageModel: "${spec}" is neither 'default', a folder path nor a hub id 'org/name'`);
 }
 
 /** Check a local folder before handing it to transformers.js, so the error says what is missing. */
 function checkFolder(r: Extract<Resolved, { kind: 'local' }>): Record<string, unknown> {
   const missing = REQUIRED_FILES.filter((f) => !existsSync(path.join(r.dir, f)));
   if (missing.length > 0) {
-    throw new Error(`loadLanguageModel("${r.name}"): no model at ${r.dir} (missing ${missing.join(', ')}); ${r.hint}`);
+    throw new UserError(`loadLanguageModel("${r.name}"): no model at ${r.dir} (missing ${missing.join(', ')}); ${r.hint}`);
   }
   try {
     if (statSync(path.join(r.dir, 'onnx', 'model.onnx')).size === 0) throw new Error('onnx/model.onnx is empty');
     return JSON.parse(readFileSync(path.join(r.dir, 'config.json'), 'utf8')) as Record<string, unknown>;
   } catch (e) {
-    throw new Error(`loadLanguageModel("${r.name}"): corrupt model at ${r.dir} (${oneLine(e)}); ${r.hint}`);
+    throw new UserError(`loadLanguageModel("${r.name}"): corrupt model at ${r.dir} (${oneLine(e)}); ${r.hint}`);
   }
 }
 
@@ -176,7 +177,7 @@ async function load(r: Resolved, opts: LoadOptions): Promise<LanguageModel> {
       causal = false;
     }
   } catch (e) {
-    throw new Error(`loadLanguageModel("${r.name}"): could not load the model from ${where} (${oneLine(e)}); ${fix}`);
+    throw new UserError(`loadLanguageModel("${r.name}"): could not load the model from ${where} (${oneLine(e)}); ${fix}`);
   } finally {
     hf.env.allowRemoteModels = false;
   }

@@ -1,0 +1,56 @@
+/**
+ * The numbers the summary table and the page headline show: the paper's method against each of
+ * its ablations, Δ = method − ablation, and whether that Δ goes the good way for the metric.
+ */
+import type { Report, VariantResult } from '@rlllm/core/report';
+
+export interface Comparison {
+  ablation: string;
+  mean: number;
+  ci95: [number, number];
+  /** method mean − ablation mean. */
+  delta: number;
+  /** Δ points the way the metric wants (up when higher is better, down otherwise). */
+  better: boolean;
+}
+
+export interface LeafSummary {
+  method: string;
+  mean: number;
+  ci95: [number, number];
+  comparisons: Comparison[];
+}
+
+export function summarizeReport(r: Report): LeafSummary {
+  const m = r.variants[r.method]!;
+  const comparisons = Object.entries(r.variants)
+    .filter(([name]) => name !== r.method)
+    .map(([ablation, v]) => {
+      const delta = m.mean - v.mean;
+      return { ablation, mean: v.mean, ci95: v.ci95, delta, better: r.metric.higherIsBetter ? delta > 0 : delta < 0 };
+    });
+  return { method: r.method, mean: m.mean, ci95: m.ci95, comparisons };
+}
+
+/** Variant names with the method first, then the ablations in the leaf's own order. */
+export function variantOrder(r: Report): string[] {
+  return [r.method, ...Object.keys(r.variants).filter((v) => v !== r.method)];
+}
+
+/**
+ * A number at a sensible precision for metrics of any scale (success rates ~0.8, returns ~200):
+ * three decimals below 10, fewer above, exponent notation only for the very large or very small.
+ */
+export function fmt(x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const a = Math.abs(x);
+  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return x.toExponential(2);
+  return x.toFixed(a >= 100 ? 1 : a >= 10 ? 2 : 3);
+}
+
+export const fmtDelta = (d: number): string => (d > 0 ? '+' : d < 0 ? '-' : '±') + fmt(Math.abs(d));
+
+/** "0.800 ± 0.100": the mean and the half-width of its 95% CI (Student t, symmetric). */
+export function fmtMeanCi(v: Pick<VariantResult, 'mean' | 'ci95'>): string {
+  return `${fmt(v.mean)} ± ${fmt((v.ci95[1] - v.ci95[0]) / 2)}`;
+}

@@ -3,3 +3,4 @@ export * from './env.ts';
 export * from './checker.ts';
 export * from './vector.ts';
 export * from './cartpole.ts';
+export * from './kitchen.ts';

@@ -1,0 +1,40 @@
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { runLeaf, Report } from '@rlllm/core';
+import { leaf } from '../src/index.ts';
+import { DEFAULT_INSTRUCTIONS_FILE } from '../src/instructions.ts';
+
+const bin = fileURLToPath(new URL('../bin/saycan-tiny.js', import.meta.url));
+
+describe('end to end', () => {
+  it('a quick run on a few instructions writes a valid report', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'saycan-e2e-'));
+    const all = JSON.parse(readFileSync(DEFAULT_INSTRUCTIONS_FILE, 'utf8')).instructions;
+    const file = path.join(dir, 'few.json');
+    writeFileSync(file, JSON.stringify({ instructions: [all.find((i: { id: string }) => i.id === 'nat-spill-coke'), all.find((i: { id: string }) => i.id === 'lh-towel-drawer')] }));
+    const report = await runLeaf(leaf, { preset: 'quick', seeds: [1], out: path.join(dir, 'out'), extra: { instructions: file }, config: { skillEpisodes: 800 }, quiet: true });
+    const onDisk = Report.parse(JSON.parse(readFileSync(path.join(dir, 'out', 'report.json'), 'utf8')));
+    expect(onDisk.method).toBe('saycan');
+    expect(Object.keys(onDisk.variants).sort()).toEqual(['affordance-only', 'llm-only', 'saycan']);
+    for (const v of Object.values(report.variants)) expect(v.mean).toBeGreaterThanOrEqual(0);
+    const extra = report.extra as { perFamily: Record<string, unknown>; planningSuccess: Record<string, unknown> };
+    expect(Object.keys(extra.perFamily).sort()).toEqual(['long-horizon', 'natural']);
+    expect(Object.keys(extra.planningSuccess)).toHaveLength(3);
+    expect(report.curves.some((c) => c.xLabel.includes('budget'))).toBe(true);
+    expect(readFileSync(path.join(dir, 'out', 'events.jsonl'), 'utf8')).toContain('"episode"');
+  });
+
+  it('the bin exits 2 with one line on a bad instructions file', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'saycan-bin-'));
+    const file = path.join(dir, 'bad.json');
+    writeFileSync(file, JSON.stringify({ instructions: [{ id: 'a', family: 'f', text: 't', plans: [['done']], goal: { robotAt: 'moon' } }] }));
+    const r = spawnSync(process.execPath, [bin, '--quick', '--instructions', file, '--out', path.join(dir, 'out')], { encoding: 'utf8' });
+    expect(r.status).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/instructions\.0\.goal\.robotAt/);
+  });
+});

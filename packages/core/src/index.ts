@@ -16,3 +16,4 @@ export * from './rl/dqn.ts';
 export * from './rl/a2c.ts';
 export * from './leaf.ts';
 export * from './lm/index.ts';
+export * from './rl/rollout.ts';

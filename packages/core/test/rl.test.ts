@@ -38,13 +38,15 @@ describe('PPO (CleanRL defaults) on CartPole-v1', () => {
 });
 
 describe('DQN (double, target net, replay) on CartPole-v1', () => {
-  it('a greedy policy with mean return ≥ 195 over 10 episodes within 50k steps (seed 1)', async () => {
-    // A faster-learning setting than CleanRL's 500k-step defaults (which it keeps as defaults):
-    // learning from step 1000, one gradient step every 4 env steps, ε annealed over 20% of the run.
-    const config = { totalTimesteps: 50_000, hidden: [64, 64], learningRate: 1e-3, batchSize: 64, bufferSize: 50_000, trainFrequency: 4, targetNetworkFrequency: 500, learningStarts: 1000, explorationFraction: 0.2, endEpsilon: 0.02 };
-    const r = await trainDqn(() => new CartPole(), config, { seed: 1 });
+  it('learns a greedy policy with mean return ≥ 195 over 10 episodes within 50k steps (seed 1)', async () => {
+    // CleanRL's defaults need ~500k steps; this is rl-baselines3-zoo's tuned CartPole-v1 DQN setting
+    // (256-256 ReLU, Adam 2.3e-3, batch 64, 128 gradient steps every 256 env steps, target synced
+    // every 10 env steps, ε 1 → 0.04 over the first 16%), which solves CartPole in 50k steps.
+    // Training stops once the last 20 (ε-greedy) episodes average ≥ 195, to keep the test short.
+    const config = { totalTimesteps: 50_000, hidden: [256, 256], learningRate: 2.3e-3, batchSize: 64, bufferSize: 50_000, trainFrequency: 256, gradientSteps: 128, targetNetworkFrequency: 10, learningStarts: 1000, explorationFraction: 0.16, endEpsilon: 0.04 };
+    const r = await trainDqn(() => new CartPole(), config, { seed: 1, onUpdate: ({ recentReturn }) => recentReturn >= 195 });
     const returns = evaluatePolicy(new CartPole(), r.greedy(), 10, 10_000);
-    console.log(`DQN seed 1: greedy mean return ${mean(returns).toFixed(1)}, last-20 training return ${recentMeanReturn(r.episodes).toFixed(1)}, ${r.seconds.toFixed(1)} s`);
+    console.log(`DQN seed 1: stopped at ${r.envSteps} steps, greedy mean return ${mean(returns).toFixed(1)}, last-20 training return ${recentMeanReturn(r.episodes).toFixed(1)}, ${r.seconds.toFixed(1)} s`);
     expect(mean(returns)).toBeGreaterThanOrEqual(195);
     r.q.dispose();
   });

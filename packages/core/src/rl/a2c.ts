@@ -11,7 +11,8 @@ import * as tf from '@tensorflow/tfjs';
 import { SyncVectorEnv, type Env } from '@rlllm/env';
 import { Rng } from '../rng.ts';
 import { MLP, forward, clipByGlobalNorm } from '../nn/mlp.ts';
-import { RolloutBuffer, sampleLogits, argmaxRow } from './buffers.ts';
+import { RolloutBuffer, argmaxRow } from './buffers.ts';
+import { collectRollout, type RolloutState } from './rollout.ts';
 import { computeGae } from './gae.ts';
 import { nullLog } from '../events.ts';
 import { recentMeanReturn, type EpisodeRecord, type TrainOptions } from './common.ts';
@@ -59,38 +60,15 @@ export async function trainA2c(makeEnv: (index: number) => Env<Float32Array, num
   const episodes: EpisodeRecord[] = [];
   const batch = cfg.nSteps * cfg.nEnvs;
   const nUpdates = Math.max(1, Math.floor(cfg.totalTimesteps / batch));
-  let obs = envs.reset(rng.seed());
-  let globalStep = 0;
+  const roll: RolloutState = { obs: envs.reset(rng.seed()), globalStep: 0 };
   const t0 = performance.now();
 
   for (let update = 1; update <= nUpdates; update++) {
     // ── 3. Rollout ────────────────────────────────────────────────────────────────────────────
-    const actorW = actor.snapshot();
-    const criticW = critic.snapshot();
-    buf.reset();
-    const actions = new Int32Array(cfg.nEnvs);
-    const logProbs = new Float32Array(cfg.nEnvs);
-    for (let t = 0; t < cfg.nSteps; t++) {
-      const logits = forward(actorW, obs, cfg.nEnvs);
-      const values = forward(criticW, obs, cfg.nEnvs);
-      for (let i = 0; i < cfg.nEnvs; i++) [actions[i], logProbs[i]] = sampleLogits(logits, i * nActions, nActions, rng);
-      const step = envs.step(actions);
-      globalStep += cfg.nEnvs;
-      const dones = new Uint8Array(cfg.nEnvs);
-      for (let i = 0; i < cfg.nEnvs; i++) {
-        dones[i] = step.terminated[i]! | step.truncated[i]!;
-        if (step.truncated[i] && !step.terminated[i]) step.rewards[i]! += cfg.gamma * forward(criticW, step.finalObs[i]!, 1)[0]!;
-      }
-      buf.add(obs, actions, logProbs, values, step.rewards, dones);
-      for (const ep of step.episodes) {
-        episodes.push({ step: globalStep, return: ep.return, length: ep.length });
-        log.log('episode', { step: globalStep, return: ep.return, length: ep.length });
-      }
-      obs = step.obs;
-    }
+    const lastValues = collectRollout(envs, actor.snapshot(), critic.snapshot(), buf, roll, rng, cfg.gamma, episodes, log);
 
     // ── 4. Advantage: n-step returns (GAE with λ = 1 by default) ───────────────────────────────
-    const { advantages, returns } = computeGae(buf.rewards, buf.values, buf.dones, forward(criticW, obs, cfg.nEnvs), cfg.nEnvs, cfg.gamma, cfg.gaeLambda);
+    const { advantages, returns } = computeGae(buf.rewards, buf.values, buf.dones, lastValues, cfg.nEnvs, cfg.gamma, cfg.gaeLambda);
     if (cfg.normAdv) {
       const m = advantages.reduce((s, v) => s + v, 0) / batch;
       const sd = Math.sqrt(advantages.reduce((s, v) => s + (v - m) ** 2, 0) / Math.max(1, batch - 1));
@@ -118,9 +96,9 @@ export async function trainA2c(makeEnv: (index: number) => Env<Float32Array, num
     // ── 6. Log ─────────────────────────────────────────────────────────────────────────────────
     if (update % 20 === 0 || update === nUpdates) {
       const recentReturn = recentMeanReturn(episodes);
-      log.log('update', { update, step: globalStep, recentReturn });
-      opts.progress?.update(globalStep, `return ${Number.isNaN(recentReturn) ? '-' : recentReturn.toFixed(1)}`);
-      if (opts.onUpdate?.({ step: globalStep, recentReturn })) break;
+      log.log('update', { update, step: roll.globalStep, recentReturn });
+      opts.progress?.update(roll.globalStep, `return ${Number.isNaN(recentReturn) ? '-' : recentReturn.toFixed(1)}`);
+      if (opts.onUpdate?.({ step: roll.globalStep, recentReturn })) break;
     }
   }
   optimizer.dispose();
@@ -132,7 +110,7 @@ export async function trainA2c(makeEnv: (index: number) => Env<Float32Array, num
       return (o: Float32Array) => argmaxRow(forward(w, o, 1), 0, nActions);
     },
     episodes,
-    envSteps: globalStep,
+    envSteps: roll.globalStep,
     seconds: (performance.now() - t0) / 1000,
   };
 }

@@ -75,12 +75,14 @@ export async function trainDqn(makeEnv: () => Env<Float32Array, number>, configI
   let epReturn = 0;
   let epLength = 0;
   let lastLoss = NaN;
+  let envSteps = 0;
 
   for (let step = 1; step <= cfg.totalTimesteps; step++) {
     // ── 3. Act: ε-greedy on the online network ────────────────────────────────────────────────
     const epsilon = linearSchedule(cfg.startEpsilon, cfg.endEpsilon, cfg.explorationFraction * cfg.totalTimesteps, step);
     const action = rng.random() < epsilon ? rng.int(nActions) : argmaxRow(forward(online, obs, 1), 0, nActions);
     const r = env.step(action);
+    envSteps = step;
     epReturn += r.reward;
     epLength++;
 
@@ -127,7 +129,7 @@ export async function trainDqn(makeEnv: () => Env<Float32Array, number>, configI
       return (o: Float32Array) => argmaxRow(forward(w, o, 1), 0, nActions);
     },
     episodes,
-    envSteps: Math.min(cfg.totalTimesteps, episodes.at(-1)?.step ?? cfg.totalTimesteps),
+    envSteps,
     seconds: (performance.now() - t0) / 1000,
   };
 

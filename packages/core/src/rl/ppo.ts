@@ -6,7 +6,7 @@
  * advantage normalization per minibatch, clipped value loss, entropy bonus, global grad-norm clip.
  *
  * One deliberate difference from CleanRL: a time-limit truncation is bootstrapped (r += γ V(s_final)),
- * as in SB3, instead of being treated as a terminal state.
+ * as in SB3, instead of being treated as a terminal state (see rollout.ts, shared with A2C).
  *
  * Speed: acting uses a plain-JS forward over a weight snapshot taken once per rollout (see
  * nn/mlp.ts); only the update runs in tfjs.
@@ -16,7 +16,8 @@ import * as tf from '@tensorflow/tfjs';
 import { SyncVectorEnv, type Env } from '@rlllm/env';
 import { Rng } from '../rng.ts';
 import { MLP, forward, clipByGlobalNorm, type MLPSnapshot } from '../nn/mlp.ts';
-import { RolloutBuffer, gatherRows, sampleLogits, argmaxRow } from './buffers.ts';
+import { RolloutBuffer, gatherRows, argmaxRow } from './buffers.ts';
+import { collectRollout, type RolloutState } from './rollout.ts';
 import { computeGae } from './gae.ts';
 import { nullLog } from '../events.ts';
 import { recentMeanReturn, type EpisodeRecord, type TrainOptions } from './common.ts';
@@ -83,8 +84,7 @@ export async function trainPpo(
   const buf = new RolloutBuffer(cfg.nSteps, cfg.nEnvs, obsDim);
   const episodes: EpisodeRecord[] = [];
 
-  let obs = envs.reset(rng.seed());
-  let globalStep = 0;
+  const roll: RolloutState = { obs: envs.reset(rng.seed()), globalStep: 0 };
   const t0 = performance.now();
   let rolloutMs = 0;
   let updateMs = 0;
@@ -94,34 +94,10 @@ export async function trainPpo(
 
     // ── 3. Rollout: act with the current policy for nSteps in every env ────────────────────────
     const tr = performance.now();
-    const actorW = actor.snapshot();
-    const criticW = critic.snapshot();
-    buf.reset();
-    const actions = new Int32Array(cfg.nEnvs);
-    const logProbs = new Float32Array(cfg.nEnvs);
-    for (let t = 0; t < cfg.nSteps; t++) {
-      const logits = forward(actorW, obs, cfg.nEnvs);
-      const values = forward(criticW, obs, cfg.nEnvs);
-      for (let i = 0; i < cfg.nEnvs; i++) [actions[i], logProbs[i]] = sampleLogits(logits, i * nActions, nActions, rng);
-      const step = envs.step(actions);
-      globalStep += cfg.nEnvs;
-      const rewards = step.rewards;
-      const dones = new Uint8Array(cfg.nEnvs);
-      for (let i = 0; i < cfg.nEnvs; i++) {
-        dones[i] = step.terminated[i]! | step.truncated[i]!;
-        // Time-limit truncation is not a real end: bootstrap from the value of the final state.
-        if (step.truncated[i] && !step.terminated[i]) rewards[i]! += cfg.gamma * forward(criticW, step.finalObs[i]!, 1)[0]!;
-      }
-      buf.add(obs, actions, logProbs, values, rewards, dones);
-      for (const ep of step.episodes) {
-        episodes.push({ step: globalStep, return: ep.return, length: ep.length });
-        log.log('episode', { step: globalStep, return: ep.return, length: ep.length });
-      }
-      obs = step.obs;
-    }
+    // (rollout.ts: acting from a weight snapshot; time-limit truncations bootstrapped with γ V(s_final))
+    const lastValues = collectRollout(envs, actor.snapshot(), critic.snapshot(), buf, roll, rng, cfg.gamma, episodes, log);
 
     // ── 4. Advantage: GAE(γ, λ) bootstrapped from V(s_T) ────────────────────────────────────────
-    const lastValues = forward(criticW, obs, cfg.nEnvs);
     const { advantages, returns } = computeGae(buf.rewards, buf.values, buf.dones, lastValues, cfg.nEnvs, cfg.gamma, cfg.gaeLambda);
     rolloutMs += performance.now() - tr;
 
@@ -146,10 +122,10 @@ export async function trainPpo(
     // ── 6. Log ─────────────────────────────────────────────────────────────────────────────────
     const recentReturn = recentMeanReturn(episodes);
     const [pgLoss, vLoss, entropy, approxKl, clipFrac] = stats;
-    const sps = globalStep / ((performance.now() - t0) / 1000);
-    log.log('update', { update, step: globalStep, recentReturn, pgLoss, vLoss, entropy, approxKl, clipFrac, sps: Math.round(sps), lr: (optimizer as unknown as { learningRate: number }).learningRate });
-    opts.progress?.update(globalStep, `return ${Number.isNaN(recentReturn) ? '-' : recentReturn.toFixed(1)}`);
-    if (opts.onUpdate?.({ step: globalStep, recentReturn })) break;
+    const sps = roll.globalStep / ((performance.now() - t0) / 1000);
+    log.log('update', { update, step: roll.globalStep, recentReturn, pgLoss, vLoss, entropy, approxKl, clipFrac, sps: Math.round(sps), lr: (optimizer as unknown as { learningRate: number }).learningRate });
+    opts.progress?.update(roll.globalStep, `return ${Number.isNaN(recentReturn) ? '-' : recentReturn.toFixed(1)}`);
+    if (opts.onUpdate?.({ step: roll.globalStep, recentReturn })) break;
   }
 
   optimizer.dispose();
@@ -165,7 +141,7 @@ export async function trainPpo(
       critic.dispose();
     },
   };
-  return { agent, episodes, envSteps: globalStep, seconds: (performance.now() - t0) / 1000, timing: { rolloutSeconds: rolloutMs / 1000, updateSeconds: updateMs / 1000 } };
+  return { agent, episodes, envSteps: roll.globalStep, seconds: (performance.now() - t0) / 1000, timing: { rolloutSeconds: rolloutMs / 1000, updateSeconds: updateMs / 1000 } };
 
   // Minibatch arrays; advantages normalized per minibatch (CleanRL's norm_adv).
   function minibatch(idx: Int32Array, advantages: Float32Array, returns: Float32Array) {

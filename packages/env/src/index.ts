@@ -4,3 +4,4 @@ export * from './checker.ts';
 export * from './vector.ts';
 export * from './cartpole.ts';
 export * from './kitchen.ts';
+export * from './parGrid.ts';

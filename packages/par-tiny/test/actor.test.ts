@@ -1,0 +1,29 @@
+import { describe, it, expect } from 'vitest';
+import { ParGrid, sampleParState, envRandom } from '@rlllm/env';
+import { trainActor } from '../src/actor.ts';
+
+describe('actor (tabular Q-learning on primitive instructions)', () => {
+  const trained = trainActor({ episodes: 6000, alpha: 0.5, gamma: 0.95, epsStart: 1, epsEnd: 0.05, horizon: 14 }, 3);
+
+  it('learns from scratch: ε-greedy success rises, greedy success is high for every verb', () => {
+    const first = trained.successes.subarray(0, 500).reduce((a, b) => a + b, 0) / 500;
+    const last = trained.successes.subarray(-500).reduce((a, b) => a + b, 0) / 500;
+    expect(last).toBeGreaterThan(first + 0.3);
+    for (const v of ['go', 'examine', 'pick'] as const) expect(trained.evalSuccess[v]).toBeGreaterThan(0.85);
+  });
+
+  it('follows "examine X" and "pick up X" in a new room: reveals X\'s secret, picks up X', () => {
+    const room = sampleParState(envRandom(424242), 5, 'search');
+    const env = new ParGrid();
+    let ok = 0;
+    for (let i = 0; i < 4; i++) {
+      env.reset({ state: room });
+      if (env.objectHere() === i) continue;
+      const ex = trained.actor.execute(env, { verb: 'examine', object: i });
+      if (ex.success && ex.secret === (room.objects[i]!.good ? 'good' : 'bad') && env.state.objects[i]!.revealed) ok++;
+      const pk = trained.actor.execute(env, { verb: 'pick', object: i });
+      if (pk.success && env.state.picked === i && pk.terminated) ok++;
+    }
+    expect(ok).toBeGreaterThanOrEqual(6);
+  });
+});

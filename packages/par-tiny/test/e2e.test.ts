@@ -1,0 +1,31 @@
+import { describe, it, expect } from 'vitest';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runLeaf, Report } from '@rlllm/core';
+import { parTaskText } from '@rlllm/env';
+import { leaf, roomsFor, VARIANTS } from '../src/index.ts';
+
+describe('end to end', () => {
+  it('a small quick run writes a valid report with every variant and the training curves', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'par-e2e-'));
+    const report = await runLeaf(leaf, { preset: 'quick', seeds: [1], out: dir, config: { actorEpisodes: 3000, reporterEpisodes: 10, evalRooms: 4, trainRooms: 4, pureRlSteps: 600 }, quiet: true });
+    const onDisk = Report.parse(JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')));
+    expect(onDisk.method).toBe('par-trained-reporter');
+    expect(Object.keys(onDisk.variants).sort()).toEqual([...VARIANTS].sort());
+    for (const v of Object.values(report.variants)) expect(v.mean).toBeGreaterThanOrEqual(0);
+    expect(report.curves.map((c) => c.title)).toEqual(expect.arrayContaining(['Actor pre-training (tabular Q-learning)', 'Reporter training (REINFORCE, planner in the loop)']));
+    expect(readFileSync(path.join(dir, 'events.jsonl'), 'utf8')).toContain('"reporter"');
+  }, 120_000);
+
+  it('evaluation rooms are not verbatim in the language model\'s corpus', () => {
+    const corpus = readFileSync(fileURLToPath(new URL('../../tiny-lm/corpus/corpus.txt', import.meta.url)), 'utf8');
+    for (let seed = 1; seed <= 5; seed++) {
+      for (const room of roomsFor(seed, 60, 'eval')) {
+        const text = parTaskText(room);
+        expect(corpus.includes(text.slice(text.indexOf('In the room')))).toBe(false);
+      }
+    }
+  });
+});

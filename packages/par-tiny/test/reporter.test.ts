@@ -1,0 +1,61 @@
+import { describe, it, expect } from 'vitest';
+import { candidateReports, reporterReward, SoftmaxReporter, REPORT_KINDS } from '../src/reporter.ts';
+import { Planner, type Scorer } from '../src/planner.ts';
+import { trainActor } from '../src/actor.ts';
+import { trainReporter, roomsFor } from '../src/leaf.ts';
+import { Rng } from '@rlllm/core';
+import { sampleParState, envRandom } from '@rlllm/env';
+
+/** A stand-in planner LLM with the behaviour the paper assumes: pick up what it is told is good,
+ *  otherwise examine the next object; it believes whatever the reporter says. */
+const stubLm: Scorer = {
+  async logProb(prompt: string, conts: string[]) {
+    const good = /Reporter: the (\w+ \w+) is good\.$/.exec(prompt.replace(/ Planner:$/, ''));
+    return conts.map((c, i) => {
+      if (good && c === ` pick up the ${good[1]}.`) return 0;
+      if (c.startsWith(' examine')) return -1 - i * 0.01;
+      return -5 - i * 0.01;
+    });
+  },
+};
+
+describe('reporter', () => {
+  it('its reward is the task outcome and nothing else', () => {
+    expect(reporterReward({ success: true })).toBe(1);
+    expect(reporterReward({ success: false })).toBe(0);
+    // Extra fields (which reports were made, how long it took) cannot change it.
+    const a = { success: true, reports: [{ state: 0, kind: 3 }], turns: 7 };
+    const b = { success: true, reports: [{ state: 1, kind: 0 }], turns: 1 };
+    expect(reporterReward(a)).toBe(reporterReward(b));
+  });
+
+  it('offers truthful-relevant, truthful-irrelevant, nothing and misleading reports', () => {
+    const s = sampleParState(envRandom(5), 5, 'search');
+    const [t, irr, none, mis] = candidateReports(s, 0, 'bad');
+    expect(t).toMatch(/is bad\.$/);
+    expect(irr).toMatch(/is (red|green|blue|purple|yellow|grey)\.$/);
+    expect(none).toBeNull();
+    expect(mis).toMatch(/is good\.$/);
+    expect(REPORT_KINDS).toHaveLength(4);
+  });
+
+  it('REINFORCE moves probability towards the report taken when the outcome beats the baseline, away when not', () => {
+    const r = new SoftmaxReporter('t');
+    r.update([{ state: 0, kind: 1 }], 1, 0.5, 1);
+    expect(r.probs(0)[1]).toBeGreaterThan(0.25);
+    r.update([{ state: 1, kind: 2 }], 0, 0.5, 1);
+    expect(r.probs(1)[2]).toBeLessThan(0.25);
+    expect(new SoftmaxReporter('u').choose(0, new Rng(1))).toBeGreaterThanOrEqual(0);
+  });
+
+  it('trained from the task outcome alone, with a believing planner in the loop, it learns to stop misleading and to report the good object', async () => {
+    const { actor } = trainActor({ episodes: 5000, alpha: 0.5, gamma: 0.95, epsStart: 1, epsEnd: 0.05, horizon: 14 }, 2);
+    const rooms = roomsFor(9, 20, 'train').filter((r) => r.task.kind === 'search');
+    const { reporter, success } = await trainReporter({ actor, planner: new Planner(stubLm), rooms, episodes: 400, lr: 1, seed: 4, maxTurns: 8 });
+    expect(reporter.probs(0)[0]).toBeGreaterThan(0.6); // saw good → "the X is good."
+    expect(reporter.probs(1)[3]).toBeLessThan(0.15); // saw bad → never "the X is good."
+    const early = success.slice(0, 50).reduce((a, b) => a + b, 0) / 50;
+    const late = success.slice(-50).reduce((a, b) => a + b, 0) / 50;
+    expect(late).toBeGreaterThan(early);
+  });
+});

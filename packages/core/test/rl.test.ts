@@ -38,25 +38,29 @@ describe('PPO (CleanRL defaults) on CartPole-v1', () => {
 });
 
 describe('DQN (double, target net, replay) on CartPole-v1', () => {
-  it('learns a greedy policy with mean return ≥ 195 over 10 episodes within 50k steps (seed 1)', async () => {
-    // CleanRL's defaults need ~500k steps; this is rl-baselines3-zoo's tuned CartPole-v1 DQN setting
-    // (256-256 ReLU, Adam 2.3e-3, batch 64, 128 gradient steps every 256 env steps, target synced
-    // every 10 env steps, ε 1 → 0.04 over the first 16%), which solves CartPole in 50k steps.
-    // Training stops once the last 20 (ε-greedy) episodes average ≥ 195, to keep the test short.
-    const config = { totalTimesteps: 50_000, hidden: [256, 256], learningRate: 2.3e-3, batchSize: 64, bufferSize: 50_000, trainFrequency: 256, gradientSteps: 128, targetNetworkFrequency: 10, learningStarts: 1000, explorationFraction: 0.16, endEpsilon: 0.04 };
+  it('reaches a mean return of 195 over the last 20 episodes within 50k steps, and its greedy policy scores ≥ 195 (seed 1)', async () => {
+    // CleanRL's defaults need ~500k steps; this is rl-baselines3-zoo's tuned CartPole-v1 schedule
+    // (Adam 2.3e-3, batch 64, 128 gradient steps every 256 env steps, target synced every 10 env
+    // steps, ε 1 → 0.04 over the first 16%) with 128-128 instead of 256-256 ReLU layers to halve the
+    // test's cost. DQN on CartPole is high-variance: with this setting seeds 1 and 3 reach 195 within
+    // 50k steps (at ~40k and ~44k), seed 2 does not — so this is a fixed-seed test of the whole loop.
+    const config = { totalTimesteps: 50_000, hidden: [128, 128], learningRate: 2.3e-3, batchSize: 64, bufferSize: 50_000, trainFrequency: 256, gradientSteps: 128, targetNetworkFrequency: 10, learningStarts: 1000, explorationFraction: 0.16, endEpsilon: 0.04 };
     const r = await trainDqn(() => new CartPole(), config, { seed: 1, onUpdate: ({ recentReturn }) => recentReturn >= 195 });
+    const reached = stepsToThreshold(r.episodes, 195);
     const returns = evaluatePolicy(new CartPole(), r.greedy(), 10, 10_000);
-    console.log(`DQN seed 1: stopped at ${r.envSteps} steps, greedy mean return ${mean(returns).toFixed(1)}, last-20 training return ${recentMeanReturn(r.episodes).toFixed(1)}, ${r.seconds.toFixed(1)} s`);
+    console.log(`DQN seed 1: 195 reached at ${reached} env steps, greedy mean return ${mean(returns).toFixed(1)}, ${r.seconds.toFixed(1)} s`);
+    expect(reached).not.toBeNull();
     expect(mean(returns)).toBeGreaterThanOrEqual(195);
     r.q.dispose();
   });
 });
 
 describe('A2C on CartPole-v1', () => {
-  it('learns: last-20 mean return ≥ 150 within 100k steps (random play scores ~22)', async () => {
-    const r = await trainA2c(() => new CartPole(), { totalTimesteps: 100_000 }, { seed: 1 });
-    const ret = recentMeanReturn(r.episodes);
-    console.log(`A2C seed 1: last-20 return ${ret.toFixed(1)}, ${r.seconds.toFixed(1)} s`);
-    expect(ret).toBeGreaterThanOrEqual(150);
+  it('reaches a mean return of 195 over the last 20 episodes within 200k steps (seed 1; random play scores ~22)', async () => {
+    // SB3's A2C defaults; measured: seeds 1, 2, 3 reach 195 at ~38k, ~35k, ~36k steps.
+    const r = await trainA2c(() => new CartPole(), { totalTimesteps: 200_000 }, { seed: 1, onUpdate: ({ recentReturn }) => recentReturn >= 195 });
+    const reached = stepsToThreshold(r.episodes, 195);
+    console.log(`A2C seed 1: 195 reached at ${reached} env steps, ${r.seconds.toFixed(1)} s`);
+    expect(reached).not.toBeNull();
   });
 });

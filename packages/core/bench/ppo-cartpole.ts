@@ -8,7 +8,7 @@
 import { CartPole } from '@rlllm/env';
 import { initTf, trainPpo, stepsToThreshold, median } from '../src/index.ts';
 
-const seeds = [1, 2, 3];
+const seeds = (process.env.BENCH_SEEDS ?? "1,2,3").split(",").map(Number);
 const backend = await initTf();
 console.log(`PPO on CartPole-v1, tfjs backend ${backend}, seeds ${seeds.join(', ')}`);
 const rows: { seed: number; sps: number; to475: number | null; rollout: number; update: number; seconds: number }[] = [];

@@ -40,14 +40,18 @@ export interface LeafContext {
   extra: Record<string, string>;
 }
 
+/** What a leaf's run returns: the measurements. runLeaf adds the identity fields (from `meta`),
+ *  the seeds and config it ran with, and the wall time. */
+export type LeafResult = Omit<Report, 'leaf' | 'taxonomy' | 'paper' | 'metric' | 'method' | 'seeds' | 'config' | 'seconds'>;
+
 export interface Leaf<S extends z.ZodObject<z.ZodRawShape>> {
   meta: LeafMeta;
   schema: S;
   presets: { quick: Partial<z.input<S>>; full: Partial<z.input<S>> };
   /** Leaf-specific flags beyond the config fields, with help text (e.g. "--instructions FILE.json"). */
   extraFlags?: Record<string, string>;
-  /** Runs every variant over ctx.seeds; returns the report without `seconds` (filled in by runLeaf). */
-  run(config: z.infer<S>, ctx: LeafContext): Promise<Omit<Report, 'seconds'>>;
+  /** Runs every variant over ctx.seeds and returns the measurements. */
+  run(config: z.infer<S>, ctx: LeafContext): Promise<LeafResult>;
 }
 
 export interface RunLeafOptions {
@@ -67,17 +71,19 @@ export async function runLeaf<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S
   const config = leaf.schema.strict().parse({ ...leaf.presets[preset], ...(opts.config ?? {}) }) as z.infer<S>;
   const out = resolve(opts.out);
   const log = new EventLog(join(out, 'events.jsonl'));
+  const seeds = opts.seeds ?? [1];
   const t0 = performance.now();
-  log.log('start', { leaf: leaf.meta.leaf, preset, seeds: opts.seeds ?? [1], model: opts.model ?? 'default' });
-  const partial = await leaf.run(config, {
-    seeds: opts.seeds ?? [1],
+  log.log('start', { leaf: leaf.meta.leaf, preset, seeds, model: opts.model ?? 'default' });
+  const result = await leaf.run(config, {
+    seeds,
     model: opts.model ?? 'default',
     out,
     log,
     extra: opts.extra ?? {},
     progress: (label, total) => new Progress({ label: `${leaf.meta.leaf} ${label}`, total, quiet: opts.quiet }),
   });
-  const report: Report = { ...partial, seconds: (performance.now() - t0) / 1000 };
+  const { leaf: name, taxonomy, paper, metric, method } = leaf.meta;
+  const report: Report = { ...result, leaf: name, taxonomy, paper, metric, method, seeds, config: { ...config }, seconds: (performance.now() - t0) / 1000 };
   writeReport(out, report);
   log.log('end', { seconds: report.seconds });
   return report;

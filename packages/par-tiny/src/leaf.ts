@@ -177,12 +177,7 @@ async function run(config: Config, ctx: LeafContext) {
   if (prLen > 0) curves.push(curve('pure-rl', pureRlCurves.map((c) => c.y.slice(0, prLen)), pureRlCurves[0]!.x.slice(0, prLen), 'env steps', 'training task success', 'Pure-RL baseline (PPO on the whole task)'));
 
   return {
-    leaf: 'par-tiny',
-    taxonomy: 'RL+LLM / with language feedback',
-    paper: 'Dasgupta et al. 2023 (Planner-Actor-Reporter); Huang et al. 2022 (Inner Monologue)',
     model: lm.info.name,
-    metric: { name: 'task success rate', higherIsBetter: true },
-    method: 'par-trained-reporter',
     variants,
     curves,
     extra: {
@@ -198,8 +193,6 @@ async function run(config: Config, ctx: LeafContext) {
       plannerCacheHits: planner.cacheHits + plannerRepeat.cacheHits,
       traces,
     },
-    seeds: ctx.seeds,
-    config: { ...config },
   };
 }
 

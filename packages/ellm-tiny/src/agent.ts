@@ -4,7 +4,8 @@
  * Why a small loop of our own instead of core's `trainDqn` on an env wrapper: ELLM's reward and the
  * goal part of the input come from LLM calls, which are async, and `Env.step` is sync. So this file
  * is the same DQN as core's dqn.ts (ε-greedy → replay → double-DQN TD target with Huber loss → hard
- * target copy), reusing core's MLP, ReplayBuffer, plain-JS forward and gradient clipping, with:
+ * target copy): the networks and the gradient step are core's `DqnLearner`; this loop only collects
+ * experience, with:
  *   input  = state features ⊕ goal embedding (mean LM embedding of the active goals; zeros when the
  *            variant has no goals — same network for every variant),
  *   reward = the variant's intrinsic reward only; the env's own (achievement) reward is never used.
@@ -17,8 +18,7 @@
  *   oracle   the true feasible next achievements as goals (the paper's "ELLM with oracle goals" upper bound),
  *            same reward machinery.
  */
-import * as tf from '@tensorflow/tfjs';
-import { MLP, ReplayBuffer, Rng, argmaxRow, clipByGlobalNorm, forward, linearSchedule, type MLPSnapshot } from '@rlllm/core';
+import { DqnLearner, ReplayBuffer, Rng, argmaxRow, forward, linearSchedule, type MLPSnapshot } from '@rlllm/core';
 import { CRAFTER_ACHIEVEMENTS, TinyCrafter } from '@rlllm/env';
 import { intrinsicReward, topGoals, type GoalSuggester } from './ellm.ts';
 
@@ -89,11 +89,8 @@ export async function pretrain(variant: Variant, cfg: AgentConfig, seed: number,
   const sDim = TinyCrafter.obsDim;
   const dim = sDim + gDim;
   const nA = env.actionSpace.n;
-  const q = new MLP([dim, ...cfg.hidden, nA], rng, { activation: 'relu', init: 'glorot', name: 'gq' });
-  const target = new MLP([dim, ...cfg.hidden, nA], rng, { activation: 'relu', init: 'glorot', name: 'gq_target' });
-  target.copyFrom(q);
-  let online: MLPSnapshot = q.snapshot();
-  const opt = tf.train.adam(cfg.learningRate);
+  const learner = new DqnLearner(dim, nA, { hidden: cfg.hidden, learningRate: cfg.learningRate, gamma: cfg.gamma, doubleDqn: true, huber: true, maxGradNorm: 10 }, rng, 'gq');
+  let online: MLPSnapshot = learner.q.snapshot();
   const buffer = new ReplayBuffer(cfg.bufferSize, dim);
   const counts = new Map<string, number>();
   const episodes: EpisodeLog[] = [];
@@ -169,30 +166,13 @@ export async function pretrain(variant: Variant, cfg: AgentConfig, seed: number,
     }
 
     if (step > cfg.learningStarts && step % cfg.trainFrequency === 0) {
-      learn(buffer.sample(cfg.batchSize, rng));
-      online = q.snapshot();
+      learner.learn(buffer.sample(cfg.batchSize, rng));
+      online = learner.q.snapshot();
     }
-    if (step % cfg.targetFrequency === 0) target.copyFrom(q);
+    if (step % cfg.targetFrequency === 0) learner.syncTarget();
     if (step % 1000 === 0) onProgress?.(step);
   }
-  opt.dispose();
-  target.dispose();
-  q.dispose();
+  learner.disposeTraining();
+  learner.q.dispose();
   return episodes;
-
-  function learn(b: ReturnType<ReplayBuffer['sample']>): void {
-    tf.tidy(() => {
-      const n = b.actions.length;
-      const xb = tf.tensor2d(b.obs, [n, dim]);
-      const xn = tf.tensor2d(b.nextObs, [n, dim]);
-      // Double DQN: the online net picks a*, the target net evaluates it (as core's dqn.ts).
-      const qNextT = target.apply(xn);
-      const aStar = tf.argMax(q.apply(xn), 1) as tf.Tensor1D;
-      const qNext = tf.sum(tf.mul(qNextT, tf.oneHot(aStar, nA)), 1);
-      const y = tf.add(tf.tensor1d(b.rewards), tf.mul(tf.mul(cfg.gamma, tf.sub(1, tf.tensor1d(b.terminals))), qNext));
-      const mask = tf.oneHot(tf.tensor1d(b.actions, 'int32'), nA);
-      const { grads } = tf.variableGrads(() => tf.losses.huberLoss(y, tf.sum(tf.mul(q.apply(xb), mask), 1)) as tf.Scalar, q.variables);
-      opt.applyGradients(clipByGlobalNorm(grads, 10).grads);
-    });
-  }
 }

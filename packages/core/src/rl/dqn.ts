@@ -63,11 +63,9 @@ export async function trainDqn(makeEnv: () => Env<Float32Array, number>, configI
   const env = makeEnv();
   const obsDim = (env.observationSpace as unknown as { size: number }).size;
   const nActions = (env.actionSpace as unknown as { n: number }).n;
-  const q = new MLP([obsDim, ...cfg.hidden, nActions], rng, { activation: 'relu', init: 'glorot', name: 'q' });
-  const target = new MLP([obsDim, ...cfg.hidden, nActions], rng, { activation: 'relu', init: 'glorot', name: 'q_target' });
-  target.copyFrom(q);
+  const learner = new DqnLearner(obsDim, nActions, cfg, rng);
+  const q = learner.q;
   let online: MLPSnapshot = q.snapshot();
-  const optimizer = tf.train.adam(cfg.learningRate);
   const buffer = new ReplayBuffer(cfg.bufferSize, obsDim);
   const episodes: EpisodeRecord[] = [];
   const t0 = performance.now();
@@ -101,16 +99,13 @@ export async function trainDqn(makeEnv: () => Env<Float32Array, number>, configI
     if (step > cfg.learningStarts && step % cfg.trainFrequency === 0) {
       for (let g = 0; g < cfg.gradientSteps; g++) {
         const b = buffer.sample(cfg.batchSize, rng);
-        lastLoss = learn(b, g === cfg.gradientSteps - 1 && step % (cfg.trainFrequency * 100) === 0);
+        lastLoss = learner.learn(b, g === cfg.gradientSteps - 1 && step % (cfg.trainFrequency * 100) === 0);
       }
       online = q.snapshot();
     }
 
     // ── 6. Target network: hard copy or Polyak average ────────────────────────────────────────
-    if (step % cfg.targetNetworkFrequency === 0) {
-      if (cfg.tau >= 1) target.copyFrom(q);
-      else tf.tidy(() => target.variables.forEach((v, k) => v.assign(tf.add(tf.mul(1 - cfg.tau, v), tf.mul(cfg.tau, q.variables[k]!)))));
-    }
+    if (step % cfg.targetNetworkFrequency === 0) learner.syncTarget(cfg.tau);
 
     // ── 7. Log ────────────────────────────────────────────────────────────────────────────────
     if (step % 1000 === 0) {
@@ -120,8 +115,7 @@ export async function trainDqn(makeEnv: () => Env<Float32Array, number>, configI
       if (opts.onUpdate?.({ step, recentReturn })) break;
     }
   }
-  optimizer.dispose();
-  target.dispose();
+  learner.disposeTraining();
   return {
     q,
     greedy() {
@@ -132,11 +126,37 @@ export async function trainDqn(makeEnv: () => Env<Float32Array, number>, configI
     envSteps,
     seconds: (performance.now() - t0) / 1000,
   };
+}
 
-  // One gradient step on the TD error of a sampled batch.
-  function learn(b: ReturnType<ReplayBuffer['sample']>, wantLoss: boolean): number {
+/**
+ * DQN's Q-network, target network and gradient step — the part of the algorithm that does not care
+ * how experience is collected. `trainDqn` drives it from a sync env loop; ELLM's goal-conditioned
+ * agent drives it from an async loop (its rewards come from LLM calls).
+ */
+export class DqnLearner {
+  readonly q: MLP;
+  readonly target: MLP;
+  private readonly optimizer: tf.Optimizer;
+
+  constructor(
+    obsDim: number,
+    readonly nActions: number,
+    private readonly cfg: Pick<DqnConfig, 'hidden' | 'learningRate' | 'gamma' | 'doubleDqn' | 'huber' | 'maxGradNorm'>,
+    rng: Rng,
+    name = 'q',
+  ) {
+    this.q = new MLP([obsDim, ...cfg.hidden, nActions], rng, { activation: 'relu', init: 'glorot', name });
+    this.target = new MLP([obsDim, ...cfg.hidden, nActions], rng, { activation: 'relu', init: 'glorot', name: `${name}_target` });
+    this.target.copyFrom(this.q);
+    this.optimizer = tf.train.adam(cfg.learningRate);
+  }
+
+  /** One gradient step on the TD error of a sampled batch; returns the loss if asked (reading it syncs), else NaN. */
+  learn(b: ReturnType<ReplayBuffer['sample']>, wantLoss = false): number {
+    const { q, target, nActions, cfg } = this;
     return tf.tidy(() => {
       const n = b.actions.length;
+      const obsDim = b.obs.length / n;
       const x = tf.tensor2d(b.obs, [n, obsDim]);
       const xNext = tf.tensor2d(b.nextObs, [n, obsDim]);
       // y = r + γ (1 − terminal) Q_target(s', a*),  a* = argmax_a Q_online(s', a) for double DQN
@@ -150,8 +170,20 @@ export async function trainDqn(makeEnv: () => Env<Float32Array, number>, configI
         const qSa = tf.sum(tf.mul(q.apply(x), mask), 1);
         return (cfg.huber ? tf.losses.huberLoss(y, qSa) : tf.losses.meanSquaredError(y, qSa)) as tf.Scalar;
       }, q.variables);
-      optimizer.applyGradients(clipByGlobalNorm(grads, cfg.maxGradNorm).grads);
+      this.optimizer.applyGradients(clipByGlobalNorm(grads, cfg.maxGradNorm).grads);
       return wantLoss ? value.dataSync()[0]! : NaN;
     });
+  }
+
+  /** Target update: hard copy (tau ≥ 1) or Polyak averaging θ' ← τθ + (1 − τ)θ'. */
+  syncTarget(tau = 1): void {
+    if (tau >= 1) this.target.copyFrom(this.q);
+    else tf.tidy(() => this.target.variables.forEach((v, k) => v.assign(tf.add(tf.mul(1 - tau, v), tf.mul(tau, this.q.variables[k]!)))));
+  }
+
+  /** Free the target network and optimizer state, keeping the trained Q-network. */
+  disposeTraining(): void {
+    this.optimizer.dispose();
+    this.target.dispose();
   }
 }

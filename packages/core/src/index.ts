@@ -17,3 +17,4 @@ export * from './rl/a2c.ts';
 export * from './leaf.ts';
 export * from './lm/index.ts';
 export * from './rl/rollout.ts';
+export * from './rl/lmPpo.ts';

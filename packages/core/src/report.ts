@@ -74,3 +74,12 @@ export function writeReport(dir: string, report: Report): string {
   writeJsonAtomic(file, parsed.data);
   return file;
 }
+
+/**
+ * A curve over seeds: `perSeed[s][i]` is seed s's value at x[i]; y is the mean and lo/hi the 95% CI
+ * band (Student t) at each point.
+ */
+export function curveOverSeeds(variant: string, x: number[], perSeed: number[][], labels: { xLabel: string; yLabel: string; title?: string }): Curve {
+  const stats = x.map((_, i) => summarize(perSeed.map((ys) => ys[i]!)));
+  return { variant, x, y: stats.map((s) => s.mean), lo: stats.map((s) => s.ci95[0]), hi: stats.map((s) => s.ci95[1]), ...labels };
+}

@@ -6,3 +6,5 @@ export {
   type LanguageModelInfo,
   type LoadOptions,
 } from './languageModel.ts';
+export * from './trainable.ts';
+export * from './finetune.ts';

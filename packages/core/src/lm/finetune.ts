@@ -1,0 +1,172 @@
+/**
+ * Supervised steps of LM fine-tuning, shared by the RL4LLM leaves:
+ *
+ *   supervisedFineTune   step 1 of InstructGPT (Ouyang et al. 2022 §3.5 "SFT"), and SL-CAI
+ *                        (Bai et al. 2022b §3): maximize log p(response | prompt) on demonstrations.
+ *   RewardModel +        step 2 (InstructGPT §3.5 "RM"; Bai et al. 2022 preference model): the LM
+ *   trainRewardModel     backbone with a scalar head on the last token, trained on comparisons with
+ *                        the pairwise Bradley–Terry loss  −log σ(r(x, y_chosen) − r(x, y_rejected)).
+ *
+ * Step 3 (PPO against the RM) is rl/lmPpo.ts.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { clipByGlobalNorm } from '../nn/mlp.ts';
+import type { Rng } from '../rng.ts';
+import { LinearHead, packSequences, responseLogProbs, type SequenceBatch, type TrainableLm } from './trainable.ts';
+
+/** A prompt and a desired response (token ids; the response ends with EOS). */
+export interface Demonstration {
+  prompt: number[];
+  response: number[];
+}
+
+/** A prompt and two responses, `chosen` preferred by the labeler. */
+export interface Comparison {
+  prompt: number[];
+  chosen: number[];
+  rejected: number[];
+}
+
+/**
+ * One optimizer step on `vars`: gradients of `loss`, clipped to a global norm, applied by `opt`.
+ * Returns the loss value.
+ */
+export function optimizerStep(opt: tf.Optimizer, vars: tf.Variable[], loss: () => tf.Scalar, maxGradNorm: number): number {
+  const { value, grads } = tf.variableGrads(loss, vars);
+  const { grads: clipped, norm } = clipByGlobalNorm(grads, maxGradNorm);
+  opt.applyGradients(clipped);
+  const out = value.dataSync()[0]!;
+  tf.dispose([value, norm, ...Object.values(grads), ...clipped.map((g) => g.tensor)]);
+  return out;
+}
+
+export const SftConfig = z.object({
+  steps: z.number().int().positive().default(60).describe('gradient steps'),
+  batchSize: z.number().int().positive().default(16),
+  lr: z.number().positive().default(3e-4),
+  maxGradNorm: z.number().positive().default(1),
+});
+export type SftConfig = z.infer<typeof SftConfig>;
+
+/** Mean −log p(response token) over real response tokens: the SFT loss. */
+export function sftLoss(lm: TrainableLm, batch: SequenceBatch): tf.Scalar {
+  return tf.tidy(() => {
+    const { logp } = responseLogProbs(lm, batch);
+    const n = batch.responseMask.reduce((a, b) => a + b, 0);
+    return logp.sum().div(Math.max(1, n)).neg() as tf.Scalar;
+  });
+}
+
+/** Fine-tune `lm` on demonstrations: `steps` Adam steps on random minibatches. Returns the loss per step. */
+export function supervisedFineTune(lm: TrainableLm, demos: Demonstration[], cfg: SftConfig, rng: Rng): number[] {
+  if (demos.length === 0) throw new Error('supervisedFineTune: no demonstrations');
+  const opt = tf.train.adam(cfg.lr);
+  const vars = [...lm.params.values()];
+  const losses: number[] = [];
+  for (let s = 0; s < cfg.steps; s++) {
+    const pick = Array.from({ length: Math.min(cfg.batchSize, demos.length) }, () => demos[rng.int(demos.length)]!);
+    const batch = packSequences(pick.map((d) => d.prompt), pick.map((d) => d.response), lm.config.nPositions);
+    losses.push(optimizerStep(opt, vars, () => sftLoss(lm, batch), cfg.maxGradNorm));
+  }
+  opt.dispose();
+  return losses;
+}
+
+/** r(x, y): the LM backbone's final hidden state at the response's last token, through a scalar head. */
+export class RewardModel {
+  readonly head: LinearHead;
+  constructor(readonly backbone: TrainableLm) {
+    this.head = new LinearHead(backbone.config.nEmbd);
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.backbone.params.values(), ...this.head.variables];
+  }
+
+  /** Differentiable rewards [B] for a packed batch. */
+  rewards(batch: SequenceBatch): tf.Tensor1D {
+    return tf.tidy(() => {
+      const { B, P, L } = batch;
+      const T = P + L;
+      const ids = tf.tensor2d(batch.ids, [B, T], 'int32');
+      const { hidden } = this.backbone.forward(ids, { attentionMask: tf.tensor2d(batch.attention, [B, T]) });
+      // One-hot over columns picks each row's last real token (an empty response: the prompt's last).
+      const lastCol = new Int32Array(B);
+      for (let b = 0; b < B; b++) {
+        let len = 0;
+        for (let j = 0; j < L; j++) len += batch.responseMask[b * L + j]!;
+        lastCol[b] = P + len - 1;
+      }
+      const pick = tf.oneHot(tf.tensor1d(lastCol, 'int32'), T).reshape([B, T, 1]);
+      const last = hidden.mul(pick).sum(1); // [B, d]
+      return this.head.apply(last) as tf.Tensor1D;
+    });
+  }
+
+  /** r(x, y) for each prompt/response pair, in chunks. */
+  async score(prompts: number[][], responses: number[][], chunk = 32): Promise<number[]> {
+    const out: number[] = [];
+    for (let s = 0; s < prompts.length; s += chunk) {
+      const batch = packSequences(prompts.slice(s, s + chunk), responses.slice(s, s + chunk), this.backbone.config.nPositions);
+      const r = this.rewards(batch);
+      out.push(...(await r.data()));
+      r.dispose();
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.head.dispose();
+  }
+}
+
+/**
+ * The pairwise loss of InstructGPT eq. (1): −mean log σ(r_chosen − r_rejected) = mean softplus(r_rejected − r_chosen).
+ * It only sees differences: adding a constant to every reward leaves it unchanged.
+ */
+export function bradleyTerryLoss(rChosen: tf.Tensor1D, rRejected: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => tf.softplus(rRejected.sub(rChosen)).mean() as tf.Scalar);
+}
+
+export const RewardModelConfig = z.object({
+  steps: z.number().int().positive().default(80).describe('gradient steps'),
+  batchSize: z.number().int().positive().default(16).describe('comparisons per step'),
+  lr: z.number().positive().default(2e-4),
+  maxGradNorm: z.number().positive().default(1),
+});
+export type RewardModelConfig = z.infer<typeof RewardModelConfig>;
+
+function comparisonBatch(rm: RewardModel, cs: Comparison[]): SequenceBatch {
+  // Chosen rows first, then rejected rows, in one batch (one forward pass).
+  return packSequences([...cs.map((c) => c.prompt), ...cs.map((c) => c.prompt)], [...cs.map((c) => c.chosen), ...cs.map((c) => c.rejected)], rm.backbone.config.nPositions);
+}
+
+/** Train the reward model on comparisons. Returns the loss per step. */
+export function trainRewardModel(rm: RewardModel, comparisons: Comparison[], cfg: RewardModelConfig, rng: Rng): number[] {
+  if (comparisons.length === 0) throw new Error('trainRewardModel: no comparisons');
+  const opt = tf.train.adam(cfg.lr);
+  const losses: number[] = [];
+  for (let s = 0; s < cfg.steps; s++) {
+    const pick = Array.from({ length: Math.min(cfg.batchSize, comparisons.length) }, () => comparisons[rng.int(comparisons.length)]!);
+    const batch = comparisonBatch(rm, pick);
+    const n = pick.length;
+    losses.push(
+      optimizerStep(opt, rm.variables, () => {
+        const r = rm.rewards(batch);
+        return bradleyTerryLoss(r.slice(0, n), r.slice(n, n));
+      }, cfg.maxGradNorm),
+    );
+  }
+  opt.dispose();
+  return losses;
+}
+
+/** Share of comparisons where r(chosen) > r(rejected) (ties count half). */
+export async function pairAccuracy(rm: RewardModel, comparisons: Comparison[]): Promise<number> {
+  const rc = await rm.score(comparisons.map((c) => c.prompt), comparisons.map((c) => c.chosen));
+  const rr = await rm.score(comparisons.map((c) => c.prompt), comparisons.map((c) => c.rejected));
+  let ok = 0;
+  for (let i = 0; i < rc.length; i++) ok += rc[i]! > rr[i]! ? 1 : rc[i] === rr[i] ? 0.5 : 0;
+  return ok / Math.max(1, rc.length);
+}

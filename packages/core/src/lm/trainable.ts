@@ -1,0 +1,241 @@
+/**
+ * A language model whose weights we train in tfjs (RLHF, RLAIF, GLAM): the shared pieces every
+ * LM fine-tuning leaf needs — token batches, sampling with our seeded Rng, per-token log-probs of a
+ * response, and linear heads on the final hidden state (value head, reward head).
+ *
+ * Core does not import tiny-lm (tiny-lm depends on core); `TrainableLm` is the structural type
+ * tiny-lm's `Gpt` satisfies: a differentiable forward returning logits and the final hidden state.
+ *
+ * Batch layout (one for sampling, scoring and training, so the numbers cannot drift apart):
+ *
+ *     column:  0 …        P−1 | P …          P+L−1
+ *              [pad…pad prompt] [response…  pad…pad]     attention mask 0 on every pad
+ *
+ * Prompts are LEFT-padded to a common length P (what transformers.js does for batched
+ * generation, and what Gpt.forward's position ids follow), responses RIGHT-padded to L. So the
+ * response token at column P+j is predicted by the logits at column P+j−1 for every row, and the
+ * state "before emitting token j" is the hidden state at that same column.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../rng.ts';
+
+export interface TrainableLm {
+  readonly config: { vocabSize: number; nPositions: number; nEmbd: number };
+  /** Trainable variables by name. */
+  readonly params: Map<string, tf.Variable>;
+  /** ids int32 [B, T], attentionMask [B, T] (1 real, 0 pad) → logits [B, T, V], hidden [B, T, d]. */
+  forward(ids: tf.Tensor2D, opts?: { attentionMask?: tf.Tensor2D }): { logits: tf.Tensor3D; hidden: tf.Tensor3D };
+}
+
+/** Text ↔ ids, as the model's own (transformers.js) tokenizer does it. */
+export interface LmTokenizer {
+  encode(text: string): number[];
+  decode(ids: number[]): string;
+  eosId: number;
+}
+
+/** The tokenizer of a model folder in Hugging Face layout, loaded by transformers.js (offline). */
+export async function loadLmTokenizer(dir: string): Promise<LmTokenizer> {
+  const { AutoTokenizer, env } = await import('@huggingface/transformers');
+  env.allowRemoteModels = false;
+  const tok = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
+  const eos = (tok as unknown as { eos_token_id?: number }).eos_token_id;
+  if (typeof eos !== 'number') throw new Error(`loadLmTokenizer: the tokenizer in ${dir} has no eos_token`);
+  return {
+    encode: (text) => tok.encode(text, { add_special_tokens: false }),
+    decode: (ids) => tok.decode(ids, { skip_special_tokens: true }),
+    eosId: eos,
+  };
+}
+
+/** A packed batch of prompt + response token sequences (see the layout in the header). */
+export interface SequenceBatch {
+  B: number;
+  /** Prompt columns (left-padded). */
+  P: number;
+  /** Response columns (right-padded). */
+  L: number;
+  /** [B, P+L] int32, row-major. */
+  ids: Int32Array;
+  /** [B, P+L] 1 = real token. */
+  attention: Float32Array;
+  /** [B, L] 1 = a real response token (the ones that get log-probs, rewards, losses). */
+  responseMask: Float32Array;
+}
+
+/**
+ * Pack prompts and responses. Prompts longer than the room left by the longest response are cut
+ * from the left (the newest context is kept, as LanguageModel does).
+ */
+export function packSequences(prompts: number[][], responses: number[][], nPositions: number, padId = 0): SequenceBatch {
+  const B = prompts.length;
+  if (responses.length !== B) throw new Error(`packSequences: ${B} prompts but ${responses.length} responses`);
+  const L = Math.max(1, ...responses.map((r) => r.length));
+  if (L >= nPositions) throw new Error(`packSequences: a response of ${L} tokens leaves no room for a prompt (context ${nPositions})`);
+  const cut = prompts.map((p) => p.slice(Math.max(0, p.length - (nPositions - L))));
+  const P = Math.max(1, ...cut.map((p) => p.length));
+  const T = P + L;
+  const ids = new Int32Array(B * T).fill(padId);
+  const attention = new Float32Array(B * T);
+  const responseMask = new Float32Array(B * L);
+  for (let b = 0; b < B; b++) {
+    const p = cut[b]!;
+    for (let j = 0; j < p.length; j++) {
+      ids[b * T + P - p.length + j] = p[j]!;
+      attention[b * T + P - p.length + j] = 1;
+    }
+    const r = responses[b]!;
+    for (let j = 0; j < r.length; j++) {
+      ids[b * T + P + j] = r[j]!;
+      attention[b * T + P + j] = 1;
+      responseMask[b * L + j] = 1;
+    }
+  }
+  return { B, P, L, ids, attention, responseMask };
+}
+
+/** Rows `rows` of a batch (for minibatches), keeping P and L. */
+export function sliceBatch(batch: SequenceBatch, rows: ArrayLike<number>): SequenceBatch {
+  const T = batch.P + batch.L;
+  const n = rows.length;
+  const ids = new Int32Array(n * T);
+  const attention = new Float32Array(n * T);
+  const responseMask = new Float32Array(n * batch.L);
+  for (let k = 0; k < n; k++) {
+    const r = rows[k]!;
+    ids.set(batch.ids.subarray(r * T, (r + 1) * T), k * T);
+    attention.set(batch.attention.subarray(r * T, (r + 1) * T), k * T);
+    responseMask.set(batch.responseMask.subarray(r * batch.L, (r + 1) * batch.L), k * batch.L);
+  }
+  return { B: n, P: batch.P, L: batch.L, ids, attention, responseMask };
+}
+
+/**
+ * Differentiable per-token log-probs of each response under `lm`, [B, L] (0 where masked), and the
+ * hidden states of the columns that predict them, [B, L, d] (for a value head). Call inside
+ * tf.tidy / a gradient function.
+ */
+export function responseLogProbs(lm: TrainableLm, batch: SequenceBatch): { logp: tf.Tensor2D; hidden: tf.Tensor3D } {
+  const { B, P, L } = batch;
+  const T = P + L;
+  const V = lm.config.vocabSize;
+  const ids = tf.tensor2d(batch.ids, [B, T], 'int32');
+  const mask = tf.tensor2d(batch.attention, [B, T]);
+  const { logits, hidden } = lm.forward(ids, { attentionMask: mask });
+  // Column P−1+j predicts response token j.
+  const lg = logits.slice([0, P - 1, 0], [B, L, V]);
+  const target = ids.slice([0, P], [B, L]);
+  const logp = tf.logSoftmax(lg).mul(tf.oneHot(target, V)).sum(-1).mul(tf.tensor2d(batch.responseMask, [B, L])) as tf.Tensor2D;
+  return { logp, hidden: hidden.slice([0, P - 1, 0], [B, L, hidden.shape[2]]) as tf.Tensor3D };
+}
+
+/** Non-differentiable per-token log-probs as a JS array [B·L] (old policy, reference policy). */
+export async function responseLogProbsData(lm: TrainableLm, batch: SequenceBatch, chunk = 32): Promise<Float32Array> {
+  const out = new Float32Array(batch.B * batch.L);
+  for (let s = 0; s < batch.B; s += chunk) {
+    const rows = Array.from({ length: Math.min(chunk, batch.B - s) }, (_, k) => s + k);
+    const sub = sliceBatch(batch, rows);
+    const lp = tf.tidy(() => responseLogProbs(lm, sub).logp);
+    out.set(await lp.data(), s * batch.L);
+    lp.dispose();
+  }
+  return out;
+}
+
+export interface SampleOptions {
+  maxNewTokens: number;
+  /** Softmax temperature; 0 = greedy. */
+  temperature?: number;
+  eosId: number;
+  rng: Rng;
+}
+
+/**
+ * Sample one response per prompt from `lm` (ancestral sampling, seeded by our Rng). No KV cache:
+ * each step recomputes the (≤ 128-token) sequence, which for a 1 M-parameter model is cheaper
+ * than exporting it to ONNX every PPO iteration. A response ends with (and includes) EOS, or
+ * stops at maxNewTokens.
+ */
+export async function sampleResponses(lm: TrainableLm, prompts: number[][], o: SampleOptions): Promise<number[][]> {
+  const temperature = o.temperature ?? 1;
+  const B = prompts.length;
+  const responses: number[][] = prompts.map(() => []);
+  const done = new Array<boolean>(B).fill(false);
+  for (let t = 0; t < o.maxNewTokens && done.some((d) => !d); t++) {
+    // Unfinished rows all have t tokens; finished rows are padded (masked) to t.
+    const cur = responses.map((r, b) => (done[b] ? r.concat(Array(t - r.length).fill(o.eosId)) : r));
+    const batch = packSequences(prompts, cur, lm.config.nPositions, o.eosId);
+    for (let b = 0; b < B; b++) for (let j = responses[b]!.length; j < t; j++) batch.attention[b * (batch.P + batch.L) + batch.P + j] = 0; // finished rows: pads
+    const W = batch.P + batch.L;
+    const T = batch.P + t; // at t = 0 the (empty) response column is left out
+    const last = tf.tidy(() => {
+      const ids = tf.tensor2d(batch.ids, [B, W], 'int32').slice([0, 0], [B, T]) as tf.Tensor2D;
+      const mask = tf.tensor2d(batch.attention, [B, W]).slice([0, 0], [B, T]) as tf.Tensor2D;
+      const { logits } = lm.forward(ids, { attentionMask: mask });
+      return logits.slice([0, T - 1, 0], [B, 1, lm.config.vocabSize]).reshape([B, lm.config.vocabSize]);
+    });
+    const rows = (await last.data()) as Float32Array;
+    last.dispose();
+    const V = lm.config.vocabSize;
+    for (let b = 0; b < B; b++) {
+      if (done[b]) continue;
+      const row = rows.subarray(b * V, (b + 1) * V);
+      const next = temperature > 0 ? sampleRow(row, temperature, o.rng) : argmax(row);
+      responses[b]!.push(next);
+      if (next === o.eosId) done[b] = true;
+    }
+  }
+  return responses;
+}
+
+function argmax(row: Float32Array): number {
+  let best = 0;
+  for (let i = 1; i < row.length; i++) if (row[i]! > row[best]!) best = i;
+  return best;
+}
+
+function sampleRow(row: Float32Array, temperature: number, rng: Rng): number {
+  let max = -Infinity;
+  for (let i = 0; i < row.length; i++) if (row[i]! > max) max = row[i]!;
+  const w = new Float64Array(row.length);
+  for (let i = 0; i < row.length; i++) w[i] = Math.exp((row[i]! - max) / temperature);
+  return rng.categorical(w);
+}
+
+/**
+ * A linear head on the LM's final hidden state: d → 1. The value head of PPO (InstructGPT §3.5,
+ * GLAM §3) and the scalar reward head of a reward model (InstructGPT §3.5 "RM"). Zero-initialized,
+ * so a new head predicts 0 and does not disturb the first updates.
+ */
+export class LinearHead {
+  readonly w: tf.Variable;
+  readonly b: tf.Variable;
+  constructor(d: number) {
+    this.w = tf.variable(tf.zeros([d, 1]), true);
+    this.b = tf.variable(tf.zeros([1]), true);
+  }
+  /** hidden [..., d] → [...]. */
+  apply(hidden: tf.Tensor): tf.Tensor {
+    return tf.tidy(() => {
+      const d = hidden.shape[hidden.rank - 1]!;
+      const flat = hidden.reshape([-1, d]).matMul(this.w).add(this.b);
+      return flat.reshape(hidden.shape.slice(0, -1));
+    });
+  }
+  get variables(): tf.Variable[] {
+    return [this.w, this.b];
+  }
+  dispose(): void {
+    this.w.dispose();
+    this.b.dispose();
+  }
+}
+
+/** Copy every weight of `from` into `to` (same architecture): the frozen reference policy, a fresh RM backbone. */
+export function copyLmWeights(from: TrainableLm, to: TrainableLm): void {
+  for (const [name, v] of from.params) {
+    const t = to.params.get(name);
+    if (!t) throw new Error(`copyLmWeights: target has no parameter ${name}`);
+    t.assign(v);
+  }
+}

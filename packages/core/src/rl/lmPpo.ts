@@ -1,0 +1,233 @@
+/**
+ * PPO on token sequences: RL fine-tuning of a language model against a scalar score with a
+ * per-token KL penalty to a frozen reference model — InstructGPT §3.5 "RL" (Ouyang et al. 2022),
+ * following Ziegler et al. 2019 / Stiennon et al. 2020, as TRL and CleanRL's RLHF code do it.
+ * One file, top to bottom: config → setup → rollout → rewards (score + KL penalty) → advantage
+ * (GAE over tokens) → update (clipped surrogate + value loss) → log.
+ *
+ *   episode   = one prompt x → response y = (y_1 … y_n) sampled from π;  action = one token
+ *   reward_t  = −β · (log π_old(y_t | x, y_<t) − log π_ref(y_t | x, y_<t))      ← klPenalty
+ *             + [t = n] · score(x, y)                                            ← the reward model
+ *   value     = a linear head on the policy's hidden state (shares the trunk, as TRL's value head)
+ *   γ = 1, GAE λ over the tokens of each response.
+ *
+ * With β = 0 nothing ties π to the reference, which is how reward over-optimization shows.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import type { Rng } from '../rng.ts';
+import { computeGae } from './gae.ts';
+import { optimizerStep } from '../lm/finetune.ts';
+import {
+  LinearHead,
+  packSequences,
+  responseLogProbs,
+  sampleResponses,
+  sliceBatch,
+  type SequenceBatch,
+  type TrainableLm,
+} from '../lm/trainable.ts';
+
+// ── 1. Config ──────────────────────────────────────────────────────────────────────────────────
+export const LmPpoConfig = z.object({
+  maxNewTokens: z.number().int().positive().default(32).describe('response length cap (tokens)'),
+  temperature: z.number().positive().default(1).describe('sampling temperature of rollouts'),
+  klCoef: z.number().min(0).default(0.05).describe('β of the per-token KL penalty to the reference policy'),
+  gamma: z.number().min(0).max(1).default(1),
+  gaeLambda: z.number().min(0).max(1).default(0.95),
+  clipCoef: z.number().positive().default(0.2),
+  vfCoef: z.number().min(0).default(0.1),
+  updateEpochs: z.number().int().positive().default(4),
+  nMinibatches: z.number().int().positive().default(2),
+  lr: z.number().positive().default(5e-5),
+  maxGradNorm: z.number().positive().default(1),
+});
+export type LmPpoConfig = z.infer<typeof LmPpoConfig>;
+
+/** Scores a batch of (prompt, response) token sequences: the reward model, a judge, an env. */
+export type SequenceScorer = (prompts: number[][], responses: number[][]) => Promise<number[]>;
+
+export interface LmPpoStats {
+  /** Mean score(x, y) of this iteration's rollouts (before the update). */
+  score: number;
+  /** Mean per-sequence KL estimate Σ_t (log π − log π_ref) of the rollouts. */
+  kl: number;
+  /** Mean total reward: score − β·KL. */
+  reward: number;
+  responseTokens: number;
+  policyLoss: number;
+  valueLoss: number;
+  clipFrac: number;
+  /** Approximate KL between the policy before and after the update (Schulman's k3 estimator). */
+  approxKl: number;
+  seconds: number;
+}
+
+/**
+ * The per-token KL penalty of InstructGPT eq. (2): −β (log π(y_t) − log π_ref(y_t)) on every real
+ * response token. Exactly 0 when the policy equals the reference.
+ */
+export function klPenalty(logpPolicy: Float32Array, logpRef: Float32Array, mask: Float32Array, beta: number): Float32Array {
+  const out = new Float32Array(logpPolicy.length);
+  for (let i = 0; i < out.length; i++) out[i] = mask[i]! ? -beta * (logpPolicy[i]! - logpRef[i]!) : 0;
+  return out;
+}
+
+/** Per-token log-probs and values of a batch, without gradient (rollout bookkeeping). */
+async function logProbsAndValues(lm: TrainableLm, head: LinearHead | null, batch: SequenceBatch): Promise<{ logp: Float32Array; values: Float32Array }> {
+  const [lp, v] = tf.tidy(() => {
+    const { logp, hidden } = responseLogProbs(lm, batch);
+    return [logp, head ? head.apply(hidden) : tf.zeros([batch.B, batch.L])];
+  });
+  const out = { logp: (await lp!.data()) as Float32Array, values: (await v!.data()) as Float32Array };
+  tf.dispose([lp!, v!]);
+  return out;
+}
+
+/** [B, L] row-major → [L, B] time-major (computeGae's layout), and back. */
+function toTimeMajor(x: Float32Array, B: number, L: number): Float32Array {
+  const out = new Float32Array(B * L);
+  for (let b = 0; b < B; b++) for (let t = 0; t < L; t++) out[t * B + b] = x[b * L + t]!;
+  return out;
+}
+function toRowMajor(x: Float32Array, B: number, L: number): Float32Array {
+  const out = new Float32Array(B * L);
+  for (let b = 0; b < B; b++) for (let t = 0; t < L; t++) out[b * L + t] = x[t * B + b]!;
+  return out;
+}
+
+/** Rows `rows` of a [B, L] row-major array. */
+function rowsOf(x: Float32Array, rows: ArrayLike<number>, L: number): Float32Array {
+  const out = new Float32Array(rows.length * L);
+  for (let k = 0; k < rows.length; k++) out.set(x.subarray(rows[k]! * L, (rows[k]! + 1) * L), k * L);
+  return out;
+}
+
+export class LmPpoTrainer {
+  readonly valueHead: LinearHead;
+  private readonly opt: tf.Optimizer;
+  private readonly vars: tf.Variable[];
+
+  // ── 2. Setup: the policy (trained), the frozen reference (the SFT model), a value head ─────────
+  constructor(
+    readonly policy: TrainableLm,
+    readonly reference: TrainableLm,
+    readonly cfg: LmPpoConfig,
+    private readonly rng: Rng,
+    readonly eosId: number,
+  ) {
+    this.valueHead = new LinearHead(policy.config.nEmbd);
+    this.opt = tf.train.adam(cfg.lr);
+    this.vars = [...policy.params.values(), ...this.valueHead.variables];
+  }
+
+  /** One PPO iteration on a batch of prompts. Returns its statistics and the rollouts. */
+  async iteration(prompts: number[][], score: SequenceScorer): Promise<{ stats: LmPpoStats; responses: number[][]; scores: number[] }> {
+    const t0 = performance.now();
+    const c = this.cfg;
+    // ── 3. Rollout: sample y ~ π(· | x) from the current policy, score it ─────────────────────
+    const responses = await sampleResponses(this.policy, prompts, { maxNewTokens: c.maxNewTokens, temperature: c.temperature, eosId: this.eosId, rng: this.rng });
+    const scores = await score(prompts, responses);
+    const batch = packSequences(prompts, responses, this.policy.config.nPositions, this.eosId);
+    const { B, L, responseMask: mask } = batch;
+    const old = await logProbsAndValues(this.policy, this.valueHead, batch);
+    const ref = await logProbsAndValues(this.reference, null, batch);
+
+    // ── 4. Rewards: KL penalty on every token, the score on the last one ──────────────────────
+    const rewards = klPenalty(old.logp, ref.logp, mask, c.klCoef);
+    const dones = new Uint8Array(B * L);
+    let klSum = 0;
+    let tokens = 0;
+    for (let b = 0; b < B; b++) {
+      let n = 0;
+      for (let t = 0; t < L; t++) {
+        if (!mask[b * L + t]) continue;
+        n = t + 1;
+        klSum += old.logp[b * L + t]! - ref.logp[b * L + t]!;
+      }
+      tokens += n;
+      if (n > 0) rewards[b * L + n - 1]! += scores[b]!;
+      for (let t = Math.max(0, n - 1); t < L; t++) dones[t * B + b] = 1; // episode ends at the last token
+    }
+
+    // ── 5. Advantage: GAE over the tokens of each response (γ = 1: no discount inside a response) ─
+    const gae = computeGae(toTimeMajor(rewards, B, L), toTimeMajor(old.values, B, L), dones, new Float32Array(B), B, c.gamma, c.gaeLambda);
+    const advantages = toRowMajor(gae.advantages, B, L);
+    const returns = toRowMajor(gae.returns, B, L);
+    // Whiten advantages over the real tokens of the batch.
+    let mean = 0;
+    for (let i = 0; i < B * L; i++) mean += mask[i]! * advantages[i]!;
+    mean /= Math.max(1, tokens);
+    let variance = 0;
+    for (let i = 0; i < B * L; i++) variance += mask[i]! * (advantages[i]! - mean) ** 2;
+    const std = Math.sqrt(variance / Math.max(1, tokens)) + 1e-8;
+    for (let i = 0; i < B * L; i++) advantages[i] = mask[i]! ? (advantages[i]! - mean) / std : 0;
+
+    // ── 6. Update: clipped surrogate on token ratios + value loss, a few epochs of minibatches ──
+    let policyLoss = 0;
+    let valueLoss = 0;
+    let clipFrac = 0;
+    let approxKl = 0;
+    let nUpdates = 0;
+    const mbSize = Math.max(1, Math.ceil(B / c.nMinibatches));
+    for (let epoch = 0; epoch < c.updateEpochs; epoch++) {
+      const order = this.rng.permutation(B);
+      for (let s = 0; s < B; s += mbSize) {
+        const rows = order.subarray(s, Math.min(B, s + mbSize));
+        const mb = sliceBatch(batch, rows);
+        const pick = (x: Float32Array) => tf.tensor2d(rowsOf(x, rows, L), [rows.length, L]);
+        const [mAdv, mRet, mOld, mMask] = [pick(advantages), pick(returns), pick(old.logp), pick(mask)];
+        const n = Math.max(1, mb.responseMask.reduce((a, b) => a + b, 0));
+        const diag: tf.Scalar[] = [];
+        optimizerStep(this.opt, this.vars, () => {
+          const { logp, hidden } = responseLogProbs(this.policy, mb);
+          const logRatio = logp.sub(mOld).mul(mMask);
+          const ratio = tf.exp(logRatio);
+          const pg1 = mAdv.mul(ratio).neg();
+          const pg2 = mAdv.mul(tf.clipByValue(ratio, 1 - c.clipCoef, 1 + c.clipCoef)).neg();
+          const pg = tf.maximum(pg1, pg2).mul(mMask).sum().div(n);
+          const v = this.valueHead.apply(hidden);
+          const vl = v.sub(mRet).square().mul(mMask).sum().div(n).mul(0.5);
+          diag.push(
+            tf.keep(pg.clone() as tf.Scalar),
+            tf.keep(vl.clone() as tf.Scalar),
+            tf.keep(tf.abs(ratio.sub(1)).greater(c.clipCoef).cast('float32').mul(mMask).sum().div(n) as tf.Scalar),
+            tf.keep(ratio.sub(1).sub(logRatio).mul(mMask).sum().div(n) as tf.Scalar),
+          );
+          return pg.add(vl.mul(c.vfCoef)) as tf.Scalar;
+        }, c.maxGradNorm);
+        const [a, b2, cf, ak] = diag.map((d) => d.dataSync()[0]!);
+        policyLoss += a!;
+        valueLoss += b2!;
+        clipFrac += cf!;
+        approxKl += ak!;
+        nUpdates++;
+        tf.dispose([...diag, mAdv, mRet, mOld, mMask]);
+      }
+    }
+
+    // ── 7. Log ──────────────────────────────────────────────────────────────────────────────
+    const meanScore = scores.reduce((a, b) => a + b, 0) / B;
+    const kl = klSum / B;
+    return {
+      stats: {
+        score: meanScore,
+        kl,
+        reward: meanScore - c.klCoef * kl,
+        responseTokens: tokens / B,
+        policyLoss: policyLoss / nUpdates,
+        valueLoss: valueLoss / nUpdates,
+        clipFrac: clipFrac / nUpdates,
+        approxKl: approxKl / nUpdates,
+        seconds: (performance.now() - t0) / 1000,
+      },
+      responses,
+      scores,
+    };
+  }
+
+  dispose(): void {
+    this.opt.dispose();
+    this.valueHead.dispose();
+  }
+}

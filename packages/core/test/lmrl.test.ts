@@ -1,0 +1,128 @@
+/**
+ * The LM fine-tuning machinery (lm/trainable.ts, lm/finetune.ts, rl/lmPpo.ts) on a toy bigram
+ * "language model" whose numbers can be checked by hand: logits(next | token) = W[token],
+ * hidden = E[token]. The real GPT is exercised by the rlhf-tiny tests.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { initTf } from '../src/backend.ts';
+import { Rng } from '../src/rng.ts';
+import { copyLmWeights, LinearHead, packSequences, responseLogProbs, type TrainableLm } from '../src/lm/trainable.ts';
+import { bradleyTerryLoss, RewardModel, trainRewardModel, pairAccuracy } from '../src/lm/finetune.ts';
+import { klPenalty, LmPpoConfig, LmPpoTrainer } from '../src/rl/lmPpo.ts';
+
+const V = 6;
+const D = 4;
+const EOS = 0;
+
+class BigramLm implements TrainableLm {
+  readonly config = { vocabSize: V, nPositions: 16, nEmbd: D };
+  readonly params = new Map<string, tf.Variable>();
+  constructor(seed: number) {
+    const rng = new Rng(seed);
+    this.params.set('W', tf.variable(tf.tensor2d(Array.from({ length: V * V }, () => rng.normal(0, 0.1)), [V, V])));
+    this.params.set('E', tf.variable(tf.tensor2d(Array.from({ length: V * D }, () => rng.normal(0, 1)), [V, D])));
+  }
+  forward(ids: tf.Tensor2D) {
+    return tf.tidy(() => {
+      const [B, T] = ids.shape;
+      const oh = tf.oneHot(ids.reshape([B * T]), V);
+      return {
+        logits: oh.matMul(this.params.get('W')!).reshape([B, T, V]) as tf.Tensor3D,
+        hidden: oh.matMul(this.params.get('E')!).reshape([B, T, D]) as tf.Tensor3D,
+      };
+    });
+  }
+}
+
+function logSoftmaxRow(row: number[]): number[] {
+  const m = Math.max(...row);
+  const z = Math.log(row.reduce((a, x) => a + Math.exp(x - m), 0)) + m;
+  return row.map((x) => x - z);
+}
+
+beforeAll(async () => {
+  await initTf();
+});
+
+describe('token batches', () => {
+  it('packs left-padded prompts and right-padded responses (layout checked by hand)', () => {
+    const b = packSequences([[1, 2], [3]], [[4, 5, 0], [4]], 16, 9);
+    expect([b.B, b.P, b.L]).toEqual([2, 2, 3]);
+    expect(Array.from(b.ids)).toEqual([1, 2, 4, 5, 0, 9, 3, 4, 9, 9]);
+    expect(Array.from(b.attention)).toEqual([1, 1, 1, 1, 1, 0, 1, 1, 0, 0]);
+    expect(Array.from(b.responseMask)).toEqual([1, 1, 1, 1, 0, 0]);
+  });
+
+  it('responseLogProbs is log-softmax of the predicting column, 0 on padding', async () => {
+    const lm = new BigramLm(1);
+    const W = (await lm.params.get('W')!.array()) as number[][];
+    const b = packSequences([[1, 2], [3]], [[4, 5, 0], [4]], 16);
+    const lp = tf.tidy(() => responseLogProbs(lm, b).logp);
+    const got = Array.from(await lp.data());
+    lp.dispose();
+    // Row 0: token 4 after 2, 5 after 4, 0 after 5. Row 1: token 4 after 3, then padding.
+    const want = [logSoftmaxRow(W[2]!)[4]!, logSoftmaxRow(W[4]!)[5]!, logSoftmaxRow(W[5]!)[0]!, logSoftmaxRow(W[3]!)[4]!, 0, 0];
+    got.forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 5));
+  });
+});
+
+describe('reward model', () => {
+  it('Bradley–Terry loss on a hand example: mean(softplus(r_rejected − r_chosen))', async () => {
+    const loss = bradleyTerryLoss(tf.tensor1d([2, 0]), tf.tensor1d([0, 0]));
+    // softplus(−2) = ln(1 + e^−2) = 0.126928; softplus(0) = ln 2 = 0.693147
+    expect((await loss.data())[0]).toBeCloseTo((0.126928 + 0.693147) / 2, 5);
+  });
+
+  it('learns a preference the data states (responses ending in 3 beat those ending in 4)', async () => {
+    const rm = new RewardModel(new BigramLm(2));
+    const comps = [1, 2, 5].flatMap((p) => [{ prompt: [p], chosen: [1, 3], rejected: [1, 4] }, { prompt: [p], chosen: [2, 3], rejected: [2, 4] }]);
+    const before = await pairAccuracy(rm, comps);
+    trainRewardModel(rm, comps, { steps: 60, batchSize: 6, lr: 0.05, maxGradNorm: 1 }, new Rng(1));
+    expect(before).toBe(0.5); // zero-initialized head: every reward is 0, every pair a tie
+    expect(await pairAccuracy(rm, comps)).toBe(1);
+  });
+});
+
+describe('LM-PPO', () => {
+  it('the KL penalty is exactly 0 when the policy is the reference', async () => {
+    expect(Array.from(klPenalty(new Float32Array([-1, -2, 0]), new Float32Array([-1, -2, 5]), new Float32Array([1, 1, 0]), 0.1))).toEqual([-0, -0, 0]);
+    const policy = new BigramLm(3);
+    const ref = new BigramLm(4);
+    copyLmWeights(policy, ref);
+    const ppo = new LmPpoTrainer(policy, ref, LmPpoConfig.parse({ maxNewTokens: 4 }), new Rng(1), EOS);
+    const { stats } = await ppo.iteration([[1], [2], [3], [5]], async (_p, r) => r.map(() => 1));
+    expect(stats.kl).toBe(0); // rollouts are scored by π_old = π_ref before any update
+  });
+
+  it('raises a score from chance, and a KL penalty keeps the policy closer to the reference', async () => {
+    // Score = share of the response's tokens that are 3: chance is ≈ 1/6.
+    const score = async (_p: number[][], rs: number[][]) => rs.map((r) => r.filter((t) => t === 3).length / Math.max(1, r.length));
+    const prompts = Array.from({ length: 16 }, (_, i) => [1 + (i % 5)]);
+    const result: Record<string, { first: number; last: number; kl: number }> = {};
+    for (const beta of [0, 0.5]) {
+      const policy = new BigramLm(5);
+      const ref = new BigramLm(6);
+      copyLmWeights(policy, ref);
+      const ppo = new LmPpoTrainer(policy, ref, LmPpoConfig.parse({ maxNewTokens: 4, klCoef: beta, lr: 0.05 }), new Rng(2), EOS);
+      const scores: number[] = [];
+      let kl = 0;
+      for (let it = 0; it < 15; it++) {
+        const { stats } = await ppo.iteration(prompts, score);
+        scores.push(stats.score);
+        kl = stats.kl;
+      }
+      result[beta] = { first: scores[0]!, last: scores.at(-1)!, kl };
+    }
+    expect(result[0]!.first).toBeLessThan(0.35);
+    expect(result[0]!.last).toBeGreaterThan(0.7);
+    expect(result[0.5]!.kl).toBeLessThan(result[0]!.kl);
+  });
+
+  it('LinearHead starts at 0 (a new value head does not disturb the first update)', async () => {
+    const h = new LinearHead(3);
+    const v = h.apply(tf.ones([2, 5, 3]));
+    expect(v.shape).toEqual([2, 5]);
+    expect(Array.from(await v.data()).every((x) => x === 0)).toBe(true);
+  });
+});

@@ -64,6 +64,8 @@ export interface LanguageModel {
    * from the left (its oldest tokens are dropped) so that the newest context is kept.
    */
   generate(prompt: string, opts?: GenerateOptions): Promise<string>;
+  /** generate(), also saying why it stopped: the model's end-of-text token, a stop string, or the length cap. */
+  generateDetailed(prompt: string, opts?: GenerateOptions): Promise<{ text: string; stoppedBy: 'eos' | 'stop' | 'length' }>;
   /**
    * For each continuation c: Σ_t log p(c_t | prompt, c_<t). The prompt and each continuation are
    * tokenized separately and their ids concatenated, so the token boundary never depends on the
@@ -272,6 +274,10 @@ class HfLanguageModel implements LanguageModel {
   }
 
   async generate(prompt: string, opts: GenerateOptions = {}): Promise<string> {
+    return (await this.generateDetailed(prompt, opts)).text;
+  }
+
+  async generateDetailed(prompt: string, opts: GenerateOptions = {}): Promise<{ text: string; stoppedBy: 'eos' | 'stop' | 'length' }> {
     this.requireCausal('generate');
     const ctx = this.info.contextLength;
     const want = Math.max(0, Math.floor(opts.maxNewTokens ?? 32));
@@ -294,7 +300,7 @@ class HfLanguageModel implements LanguageModel {
       const [, T, V] = logits.dims as [number, number, number];
       const row = (logits.data as Float32Array).subarray((T - 1) * V, T * V);
       const next = temperature > 0 ? sample(row, temperature, topK, rng) : argmax(row);
-      if (this.eosIds.has(next)) break;
+      if (this.eosIds.has(next)) return { text, stoppedBy: 'eos' };
       ids.push(next);
       if (this.useCache) {
         past = {};
@@ -303,9 +309,9 @@ class HfLanguageModel implements LanguageModel {
       } else feed = ids.slice();
       text = newText(this.tok.decode(ids, { skip_special_tokens: true }), promptText, this.tok, ids.slice(promptLen));
       const cut = firstStop(text, stop);
-      if (cut >= 0) return text.slice(0, cut);
+      if (cut >= 0) return { text: text.slice(0, cut), stoppedBy: 'stop' };
     }
-    return text;
+    return { text, stoppedBy: 'length' };
   }
 
   async logProb(prompt: string, continuations: string[]): Promise<number[]> {

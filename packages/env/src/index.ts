@@ -7,3 +7,4 @@ export * from './kitchen.ts';
 export * from './parGrid.ts';
 export * from './crafter.ts';
 export * from './gridKeyDoor.ts';
+export * from './babyaiText.ts';

@@ -74,6 +74,14 @@ describe('reward model', () => {
     expect((await loss.data())[0]).toBeCloseTo((0.126928 + 0.693147) / 2, 5);
   });
 
+  it('soft labels: p = 1 is the hard loss, p = 0.5 is minimized by equal rewards (hand values)', async () => {
+    const hard = (await bradleyTerryLoss(tf.tensor1d([2]), tf.tensor1d([0]), tf.tensor1d([1])).data())[0]!;
+    expect(hard).toBeCloseTo(0.126928, 5);
+    // p = 0.5, Δ = 2: 0.5·softplus(−2) + 0.5·softplus(2) = 0.5·0.126928 + 0.5·2.126928
+    expect((await bradleyTerryLoss(tf.tensor1d([2]), tf.tensor1d([0]), tf.tensor1d([0.5])).data())[0]).toBeCloseTo(1.126928, 5);
+    expect((await bradleyTerryLoss(tf.tensor1d([0]), tf.tensor1d([0]), tf.tensor1d([0.5])).data())[0]).toBeCloseTo(Math.LN2, 5);
+  });
+
   it('learns a preference the data states (responses ending in 3 beat those ending in 4)', async () => {
     const rm = new RewardModel(new BigramLm(2));
     const comps = [1, 2, 5].flatMap((p) => [{ prompt: [p], chosen: [1, 3], rejected: [1, 4] }, { prompt: [p], chosen: [2, 3], rejected: [2, 4] }]);

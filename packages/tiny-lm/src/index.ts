@@ -29,3 +29,14 @@ export async function copyTokenizerFiles(fromDir: string, toDir: string): Promis
   mkdirSync(toDir, { recursive: true });
   for (const f of ['tokenizer.json', 'tokenizer_config.json']) copyFileSync(path.join(fromDir, f), path.join(toDir, f));
 }
+
+/**
+ * Export a fine-tuned tfjs model as a complete HF-layout folder (ONNX + config + the tokenizer files
+ * of `tokenizerDir`) that `loadLanguageModel(outDir)` serves through transformers.js.
+ */
+export async function exportTrained(lm: import('./model.ts').Gpt, tokenizerDir: string, outDir: string, eosId: number): Promise<string> {
+  const { exportModel } = await import('./exportOnnx.ts');
+  exportModel(outDir, lm.config, await lm.getWeights(), eosId);
+  await copyTokenizerFiles(tokenizerDir, outDir);
+  return outDir;
+}

@@ -26,6 +26,12 @@ export interface Comparison {
   prompt: number[];
   chosen: number[];
   rejected: number[];
+  /**
+   * Soft label: the labeler's probability that `chosen` is better (default 1). Constitutional AI
+   * trains its preference model on the AI feedback model's normalized probabilities (Bai et al.
+   * 2022b §4.1) rather than on hard labels.
+   */
+  pChosen?: number;
 }
 
 /**
@@ -123,10 +129,16 @@ export class RewardModel {
 
 /**
  * The pairwise loss of InstructGPT eq. (1): −mean log σ(r_chosen − r_rejected) = mean softplus(r_rejected − r_chosen).
- * It only sees differences: adding a constant to every reward leaves it unchanged.
+ * It only sees differences: adding a constant to every reward leaves it unchanged. With soft labels
+ * `pChosen` it is the cross-entropy to p (p = 1 gives the hard loss).
  */
-export function bradleyTerryLoss(rChosen: tf.Tensor1D, rRejected: tf.Tensor1D): tf.Scalar {
-  return tf.tidy(() => tf.softplus(rRejected.sub(rChosen)).mean() as tf.Scalar);
+export function bradleyTerryLoss(rChosen: tf.Tensor1D, rRejected: tf.Tensor1D, pChosen?: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => {
+    const hard = tf.softplus(rRejected.sub(rChosen));
+    if (!pChosen) return hard.mean() as tf.Scalar;
+    // Cross-entropy against a soft label p: p·(−log σ(Δ)) + (1 − p)·(−log σ(−Δ)), Δ = r_chosen − r_rejected.
+    return hard.mul(pChosen).add(tf.softplus(rChosen.sub(rRejected)).mul(tf.sub(1, pChosen))).mean() as tf.Scalar;
+  });
 }
 
 export const RewardModelConfig = z.object({
@@ -151,10 +163,11 @@ export function trainRewardModel(rm: RewardModel, comparisons: Comparison[], cfg
     const pick = Array.from({ length: Math.min(cfg.batchSize, comparisons.length) }, () => comparisons[rng.int(comparisons.length)]!);
     const batch = comparisonBatch(rm, pick);
     const n = pick.length;
+    const soft = pick.some((c) => c.pChosen !== undefined) ? pick.map((c) => c.pChosen ?? 1) : null;
     losses.push(
       optimizerStep(opt, rm.variables, () => {
         const r = rm.rewards(batch);
-        return bradleyTerryLoss(r.slice(0, n), r.slice(n, n));
+        return bradleyTerryLoss(r.slice(0, n), r.slice(n, n), soft ? tf.tensor1d(soft) : undefined);
       }, cfg.maxGradNorm),
     );
   }

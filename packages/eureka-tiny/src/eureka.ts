@@ -13,12 +13,15 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { Rng, type LanguageModel, type PpoConfig } from '@rlllm/core';
 import { RewardSandbox, type SandboxLimits } from './sandbox.ts';
+import { checkLine, declare, scopeOf, type LineCheck, type Scope } from './check.ts';
 import { CandidateFailure, trainAndScore, type TrainStats } from './train.ts';
 
 export const TASK = '// Task: GridKeyDoor. Pick up the key, open the door and reach the goal.';
 // The corpus' keydoor field line: the observation interface the reward sees.
 export const OBS_LINE = '// obs: hasKey (true when the agent holds the key), doorOpen (true when the door is open), atGoal (true when the agent is on the goal), distToKey (steps to the key), distToDoor (steps to the door), distToGoal (steps to the goal)';
 export const HEADER = 'function reward(obs, action) {';
+/** The fields of `GridKeyDoor.rewardObs()` (the corpus' keydoor fields): what `obs.F` may name. */
+export const KEYDOOR_FIELDS = ['hasKey', 'doorOpen', 'atGoal', 'distToKey', 'distToDoor', 'distToGoal'] as const;
 
 /** The sparse task reward (1 on success) — the baseline Eureka must beat. */
 export const SPARSE_REWARD = `function reward(obs, action) {\n  return obs.atGoal ? 1 : 0;\n}`;
@@ -36,12 +39,13 @@ export const HUMAN_REWARD = `function reward(obs, action) {
 }`;
 
 /**
- * Environment as context (Eureka §3.1). The env file minus the lines that compute its reward; a
- * 128-token model sees only the task line and the observation line (a longer prompt would be cut
- * from the left), a model with ≥ 2048 tokens gets the source too.
+ * Environment as context (Eureka §3.1). A 128-token model gets the corpus' own keydoor header: the
+ * task line and the obs line naming the fields (72 tokens; with the function header that leaves room
+ * for a line or two of the body before the oldest tokens are cut from the left). A model with ≥ 2048
+ * tokens also gets the env source minus the lines that compute its reward.
  */
 export function envContext(contextLength: number): string {
-  if (contextLength < 2048) return TASK;
+  if (contextLength < 2048) return `${TASK}\n${OBS_LINE}`;
   // @rlllm/env exports only src/*.ts, so locate the file through its resolved entry point.
   const entry = fileURLToPath(import.meta.resolve('@rlllm/env'));
   const src = readFileSync(join(dirname(entry), 'gridKeyDoor.ts'), 'utf8');
@@ -55,43 +59,165 @@ export interface RewardWriter {
   write(context: string, prefixLines: string[], seed: number): Promise<string>;
 }
 
+/** Counters of what the decoding aids did (reported in `extra.search.*.decoding`). */
+export interface DecodingStats {
+  /** Lines sampled from the LM (body lines and return expressions). */
+  sampled: number;
+  /** Rejected by the static name check, by reason (names of another task, `Math.x`, …). */
+  rejectedNames: number;
+  /** Rejected because the body no longer parsed. */
+  rejectedSyntax: number;
+  /** Body lines given up after all resamples failed (the body then ends). */
+  droppedLines: number;
+  /** Returns that came from the grammar-constrained fallback (the LM's free returns all failed). */
+  grammarReturns: number;
+  /** Most frequent rejection reasons (names replaced by …). */
+  reasons: Record<string, number>;
+}
+export const emptyDecodingStats = (): DecodingStats => ({ sampled: 0, rejectedNames: 0, rejectedSyntax: 0, droppedLines: 0, grammarReturns: 0, reasons: {} });
+
+export interface WriterOptions {
+  temperature: number;
+  topK: number;
+  /** Body lines at most (comments included). */
+  maxLines: number;
+  /** Samples per body slot (a line, or a comment + its line) before the body ends there. */
+  tries: number;
+  /** Samples of the code line after a sampled comment before the comment is dropped. */
+  codeTries: number;
+  /** Samples of a forced return expression before the grammar fallback. */
+  returnTries: number;
+  /** New tokens per sampled line; the prompt gets the rest of the context. */
+  lineTokens: number;
+  /** The task's observation fields (the static check's `obs.F`). */
+  fields: readonly string[];
+}
+
 /**
- * The LM writes the body one line at a time (stop at newline): a line after which the body so far
- * does not parse (syntax, a redeclared name) is resampled up to 5 times (a syntax filter at decoding time, like constrained decoding;
- * it is the only help the tiny model gets). It stops at a `return` line or after `maxLines`; the
- * assembled function can still fail at run time (undefined names, NaN), which counts as not running.
+ * The LM writes the body one line at a time (stop at newline). Decoding aids keep it to the task, all
+ * simplifications relative to Eureka's GPT-4 (which follows the instruction to use only the
+ * environment's variables and to return the reward); they reject or complete, the LM picks the content:
+ *  - a sampled line is accepted only if it passes the static check of `check.ts` (every name in scope:
+ *    earlier locals, `obs.<task field>`, `action`, real `Math` members) and the body still parses
+ *    (compile-only in QuickJS); otherwise it is resampled (seeded);
+ *  - a slot is one line, or a comment and the code line after it: a comment whose code line fails
+ *    `codeTries` times is dropped with it; after `tries` samples for one slot the body ends there;
+ *  - the body ends with a `return`: if the LM wrote none, it writes the expression after a forced
+ *    `  return`, checked the same way (`returnTries`); if all fail, the return is decoded under a
+ *    grammar — a sum of the declared components (`return a + b - c;`), each next term (or the end)
+ *    sampled from the LM's own probabilities of the allowed continuations (`logProb`).
+ * The assembled function can still fail at run time (NaN, ∞), which counts as not running.
  */
 export class LmRewardWriter implements RewardWriter {
-  constructor(private readonly lm: LanguageModel, private readonly opts = { temperature: 0.6, topK: 10, maxLines: 14 }) {}
+  readonly stats = emptyDecodingStats();
+  private readonly opts: WriterOptions;
+  constructor(private readonly lm: LanguageModel, opts: Partial<WriterOptions> = {}) {
+    this.opts = { temperature: 0.6, topK: 10, maxLines: 14, tries: 16, codeTries: 4, returnTries: 8, lineTokens: 32, fields: KEYDOOR_FIELDS, ...opts };
+  }
+
+  private reject(reason: string) {
+    this.stats.rejectedNames++;
+    const k = reason.replace(/^\S+ is not (defined|allowed)$/, '… is not $1').replace(/^obs\.\S+ is not a field/, 'obs.… is not a field').replace(/^Math\.\S+ does not exist/, 'Math.… does not exist');
+    this.stats.reasons[k] = (this.stats.reasons[k] ?? 0) + 1;
+  }
+
+  /** Static check + parse check of `line` after `lines`; returns the check (with declarations) or null. */
+  private async accept(lines: string[], scope: Scope, line: string): Promise<LineCheck | null> {
+    const c = checkLine(line, scope);
+    if (!c.ok) {
+      this.reject(c.reason);
+      return null;
+    }
+    if (!(await bodyParses([...lines, line]))) {
+      this.stats.rejectedSyntax++;
+      return null;
+    }
+    return c;
+  }
+
   async write(context: string, prefixLines: string[], seed: number): Promise<string> {
+    const { temperature, topK, tries, codeTries, lineTokens } = this.opts;
     const lines = [...prefixLines];
+    // The kept lines of a mutation come from a reward that ran; their declarations are in scope.
+    const scope = scopeOf(prefixLines, this.opts.fields).scope;
+    const prompt = () => `${context}\n${HEADER}${lines.map((l) => `\n${l}`).join('')}`;
     let s = seed * 7919;
-    for (let i = 0; i < this.opts.maxLines && !lines.some((l) => /^\s*return\b/.test(l)); i++) {
-      let line: string | null = null;
-      for (let attempt = 0; attempt < 6 && line === null; attempt++) {
-        // The prompt ends right after the last line, without its newline: the BPE merges a newline with
-        // the next line's indentation, so the model continues best from there; we keep its first line.
-        const prompt = `${context}\n${HEADER}${lines.map((l) => `\n${l}`).join('')}`;
-        const gen = await this.lm.generate(prompt, { maxNewTokens: 40, temperature: this.opts.temperature, topK: this.opts.topK, seed: s++ });
-        const out = (gen.split('\n').find((l) => l.trim() !== '') ?? '').trimEnd();
-        if (out.trim() === '}') break;
+    const hasReturn = () => lines.some((l) => /^\s*return\b/.test(l));
+    // The prompt ends with "\n " — one BPE token, the one that starts every body line in the corpus
+    // (the second space of the indentation is part of the next token: " const", " //", " return") —
+    // and generation stops at the end of the line.
+    const sample = async (extra: string[]) => {
+      this.stats.sampled++;
+      const p = `${prompt()}${extra.map((l) => `\n${l}`).join('')}\n `;
+      return (await this.lm.generate(p, { maxNewTokens: lineTokens, temperature, topK, seed: s++, stop: ['\n'] })).trim();
+    };
+    const isComment = (l: string) => l.startsWith('//');
+    while (lines.length < this.opts.maxLines && !hasReturn()) {
+      // One slot: a code line, or (the corpus style) a comment and the code line it announces. A
+      // comment whose code line fails `codeTries` times is dropped with it (the comment steers the
+      // line: "// penalize the hill" leads to MountainCar code). At most `tries` samples per slot.
+      let unit: string[] | null = null;
+      for (let used = 0; used < tries && unit === null; ) {
+        const first = await sample([]);
+        used++;
         // Empty lines, a repeated obs header or a new function are not part of a body: resample.
-        if (out.trim() === '' || /^\s*(\/\/ obs:|function\b)/.test(out)) continue;
-        if (await bodyParses([...lines, out.trim()])) line = `  ${out.trim()}`;
+        if (first === '' || /^(\/\/ obs:|function\b)/.test(first)) continue;
+        if (!isComment(first)) {
+          const c = await this.accept(lines, scope, first);
+          if (c) { declare(scope, c); unit = [`  ${first}`]; }
+          continue;
+        }
+        for (let j = 0; j < codeTries && used < tries && unit === null; j++) {
+          const code = await sample([`  ${first}`]);
+          used++;
+          if (code === '' || isComment(code) || /^function\b/.test(code)) continue;
+          const c = await this.accept([...lines, `  ${first}`], scope, code);
+          if (c) { declare(scope, c); unit = [`  ${first}`, `  ${code}`]; }
+        }
       }
-      if (line === null) break;
-      lines.push(line);
+      if (unit === null) {
+        this.stats.droppedLines++;
+        break;
+      }
+      lines.push(...unit);
     }
     // Eureka's prompt tells the model that the function must return the reward; a 128-token model
     // cannot hold such instructions, so the format is imposed: if the body has no `return`, the LM
     // writes the return expression after a forced "  return".
-    for (let attempt = 0; attempt < 6 && !lines.some((l) => /^\s*return\b/.test(l)); attempt++) {
-      const prompt = `${context}\n${HEADER}${lines.map((l) => `\n${l}`).join('')}\n  return`;
-      const gen = await this.lm.generate(prompt, { maxNewTokens: 30, temperature: this.opts.temperature, topK: this.opts.topK, seed: s++ });
-      const ret = `return${gen.split('\n')[0]!.trimEnd()}`;
-      if (await bodyParses([...lines, ret])) lines.push(`  ${ret}`);
+    for (let attempt = 0; attempt < this.opts.returnTries && !hasReturn(); attempt++) {
+      const gen = await this.lm.generate(`${prompt()}\n  return`, { maxNewTokens: lineTokens, temperature, topK, seed: s++, stop: ['\n'] });
+      this.stats.sampled++;
+      const ret = `return${gen.trimEnd()}`;
+      if (await this.accept(lines, scope, ret)) lines.push(`  ${ret}`);
+    }
+    if (!hasReturn()) {
+      this.stats.grammarReturns++;
+      lines.push(`  ${await this.grammarReturn(`${prompt()}\n  return`, scope, s)}`);
     }
     return `${HEADER}\n${lines.join('\n')}\n}`;
+  }
+
+  /**
+   * Constrained decoding of `return t1 ± t2 ± …;` over the declared components (or, with none, the
+   * task's fields): at each step the allowed continuations are scored by the LM and one is sampled
+   * from their renormalized probabilities (temperature as above), until the LM picks the end `;`.
+   */
+  private async grammarReturn(prompt: string, scope: Scope, seed: number): Promise<string> {
+    const rng = new Rng(seed);
+    const terms = scope.locals.size > 0 ? [...scope.locals.keys()] : this.opts.fields.map((f) => `obs.${f}`);
+    let expr = '';
+    const used = new Set<string>();
+    for (let step = 0; step < Math.min(6, terms.length); step++) {
+      const free = terms.filter((t) => !used.has(t));
+      const cands = step === 0 ? free.flatMap((t) => [` ${t}`, ` -${t}`]) : [';', ...free.flatMap((t) => [` + ${t}`, ` - ${t}`])];
+      const lp = await this.lm.logProb(prompt + expr, cands);
+      const m = Math.max(...lp);
+      const pick = cands[rng.categorical(lp.map((v) => Math.exp((v - m) / this.opts.temperature)))]!;
+      if (pick === ';') break;
+      expr += pick;
+      used.add(pick.replace(/^\s*[-+]?\s*/, ''));
+    }
+    return `return${expr};`;
   }
 }
 

@@ -3,3 +3,4 @@ export { leaf, schema, type Config } from './leaf.ts';
 export * from './eureka.ts';
 export * from './sandbox.ts';
 export * from './train.ts';
+export * from './check.ts';

@@ -2,13 +2,13 @@
  * The eureka-tiny leaf (survey §5.1, Ma et al. 2023): per seed, train PPO on GridKeyDoor with the
  * sparse task reward, with a human-written shaped reward, and with the reward Eureka's search finds
  * (plus ablations); every reward runs in the QuickJS sandbox. The metric is the task's own fitness,
- * the success rate, measured after a final training run with a fresh PPO seed (so Eureka's number
+ * the success rate, measured after final training runs with fresh PPO seeds (so Eureka's number
  * is not the max over its own search's noisy scores).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { loadLanguageModel, mean, summarize, variantResult, UserError, type Curve, type Leaf, type LeafContext, type PpoConfig } from '@rlllm/core';
-import { eurekaSearch, envContext, HUMAN_REWARD, LmRewardWriter, SPARSE_REWARD, type RewardWriter, type SearchResult } from './eureka.ts';
+import { eurekaSearch, envContext, HUMAN_REWARD, LmRewardWriter, SPARSE_REWARD, type SearchResult } from './eureka.ts';
 import { CandidateFailure, trainAndScore } from './train.ts';
 
 export const schema = z.object({
@@ -16,7 +16,8 @@ export const schema = z.object({
   samples: z.number().int().min(1).default(4).describe('candidate reward functions per iteration (K)'),
   ppoSteps: z.number().int().min(512).default(8192).describe('PPO env steps per training run'),
   learningRate: z.number().positive().default(2.5e-3).describe('PPO learning rate'),
-  evalEpisodes: z.number().int().min(5).default(50).describe('episodes to measure the success rate'),
+  evalEpisodes: z.number().int().min(5).default(200).describe('episodes to measure the success rate'),
+  finalRuns: z.number().int().min(1).default(1).describe('final PPO runs per variant and seed (fresh seeds); the seed\'s value is their mean'),
   restartShare: z.number().min(0).max(1).default(0.25).describe('share of samples after round 1 that restart from scratch'),
   ablations: z.boolean().default(true).describe('also run Eureka without reflection and without evolution'),
   humanInit: z.boolean().default(true).describe('also run Eureka from human initialization (the human reward is the first best)'),
@@ -29,7 +30,9 @@ async function run(config: Config, ctx: LeafContext) {
   const ppo: Partial<PpoConfig> = { totalTimesteps: config.ppoSteps, nEnvs: 4, nSteps: 128, learningRate: config.learningRate, hidden: [32, 32] };
   const limits = { timeLimitMs: config.timeLimitMs, memoryBytes: config.memoryMb * 1024 * 1024 };
   const lm = await loadLanguageModel(ctx.model);
-  const writer: RewardWriter = new LmRewardWriter(lm);
+  // One writer per search variant (they share the model), so its decoding counters are per variant.
+  const writers = new Map<string, LmRewardWriter>();
+  const writerFor = (name: string) => writers.get(name) ?? writers.set(name, new LmRewardWriter(lm)).get(name)!;
   const context = envContext(lm.info.contextLength);
   const rewardFile = ctx.extra['reward-file'];
   if (rewardFile !== undefined && (rewardFile === 'true' || !existsSync(rewardFile)))
@@ -46,9 +49,11 @@ async function run(config: Config, ctx: LeafContext) {
   const push = (k: string, v: number) => (perSeed[k] ??= []).push(v);
   const results: Record<string, SearchResult[]> = {};
   const finalScore = async (source: string, seed: number) => {
-    // The final run: a fresh PPO seed shared by every variant on this seed.
+    // The final runs: fresh PPO seeds shared by every variant on this seed; the seed's value is their mean.
     try {
-      return (await trainAndScore(source, ppo, { seed: seed * 31 + 999_983, evalEpisodes: config.evalEpisodes, limits })).fitness;
+      const fs: number[] = [];
+      for (let r = 0; r < config.finalRuns; r++) fs.push((await trainAndScore(source, ppo, { seed: seed * 31 + 999_983 + r * 7_777, evalEpisodes: config.evalEpisodes, limits })).fitness);
+      return mean(fs);
     } catch (e) {
       if (e instanceof CandidateFailure && source === userReward) throw new UserError(`--reward-file: ${e.message}`);
       throw e;
@@ -61,10 +66,10 @@ async function run(config: Config, ctx: LeafContext) {
       ctx.log.log('fixed', { seed, variant: name, fitness: f });
     }
     for (const [name, opts] of searches) {
-      const total = config.iterations * config.samples;
+      const total = config.iterations * config.samples + (opts.init ? 1 : 0);
       const bar = ctx.progress(`seed ${seed}: ${name}`, total);
       let done = 0;
-      const res = await eurekaSearch(writer, context, { ...opts, iterations: config.iterations, samples: config.samples, restartShare: config.restartShare, ppo, evalEpisodes: config.evalEpisodes, limits }, seed, (c) => {
+      const res = await eurekaSearch(writerFor(name), context, { ...opts, iterations: config.iterations, samples: config.samples, restartShare: config.restartShare, ppo, evalEpisodes: config.evalEpisodes, limits }, seed, (c) => {
         ctx.log.log('candidate', { seed, variant: name, iteration: c.iteration, origin: c.origin, ran: c.ran, error: c.error, fitness: c.fitness, source: c.source });
         bar.update(++done, c.ran ? `fitness ${c.fitness.toFixed(2)}` : 'did not run');
       });
@@ -99,6 +104,7 @@ async function run(config: Config, ctx: LeafContext) {
           bestSearchFitnessPerSeed: rs.map((r) => r.best?.fitness ?? null),
           bestReward: bestOverall ? { source: bestOverall.source, searchFitness: bestOverall.fitness, components: bestOverall.stats?.components } : null,
           reflectionsSeed1: rs[0]?.reflections ?? [],
+          decoding: writers.get(name)?.stats ?? null,
         },
       ];
     }),
@@ -114,7 +120,7 @@ async function run(config: Config, ctx: LeafContext) {
       humanReward: HUMAN_REWARD,
       sparseReward: SPARSE_REWARD,
       promptContext: context,
-      note: 'Final fitness = success rate of the PPO policy (sampled actions) after one fresh training run per variant and seed; a search with no running candidate falls back to the sparse reward.',
+      note: `Final fitness = success rate of the PPO policy (sampled actions, ${config.evalEpisodes} episodes), mean over ${config.finalRuns} fresh training run(s) per variant and seed; a search with no running candidate falls back to the sparse reward.`,
     },
   };
 }
@@ -140,7 +146,7 @@ export const leaf: Leaf<typeof schema> = {
   schema,
   presets: {
     quick: { iterations: 2, samples: 3, ppoSteps: 4096, evalEpisodes: 30, ablations: false, humanInit: false },
-    full: { iterations: 3, samples: 4, ppoSteps: 8192, evalEpisodes: 50, ablations: true },
+    full: { iterations: 3, samples: 4, ppoSteps: 8192, evalEpisodes: 200, finalRuns: 3, ablations: true },
   },
   extraFlags: { '--reward-file': 'PATH.js: also train and score your own `function reward(obs, action)` through the same sandbox (variant "user-reward")' },
   run,

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { envContext, eurekaSearch, reflect, HUMAN_REWARD, TASK, type RewardWriter } from '../src/eureka.ts';
+import { envContext, eurekaSearch, reflect, HUMAN_REWARD, OBS_LINE, TASK, type RewardWriter } from '../src/eureka.ts';
 
 /** A stub LM: hands out a fixed list of sources in order and records the prompts it was given. */
 class StubWriter implements RewardWriter {
@@ -65,8 +65,8 @@ describe('Eureka loop with a stub LM', () => {
     expect(w.contexts[0]).toMatch(/^Reward reflection: the success rate/);
   }, 60_000);
 
-  it('environment as context: the env source minus its reward for long-context models, the task line for 128 tokens', () => {
-    expect(envContext(128)).toBe(TASK);
+  it('environment as context: the env source minus its reward for long-context models, the corpus task and obs lines for 128 tokens', () => {
+    expect(envContext(128)).toBe(`${TASK}\n${OBS_LINE}`);
     const long = envContext(4096);
     expect(long).toContain('class GridKeyDoor');
     expect(long).toContain('distToGoal');

@@ -1,0 +1,111 @@
+import { describe, it, expect } from 'vitest';
+import { GridKeyDoor } from '@rlllm/env';
+import { checkLine, newScope, scopeOf, tokenize } from '../src/check.ts';
+import { HEADER, HUMAN_REWARD, KEYDOOR_FIELDS, LmRewardWriter, SPARSE_REWARD } from '../src/eureka.ts';
+import { RewardSandbox } from '../src/sandbox.ts';
+
+const body = (src: string) => src.split('\n').slice(1, -1);
+
+describe('static check of a generated line', () => {
+  it('the field list is the env reward observation', () => {
+    const env = new GridKeyDoor();
+    env.reset({ seed: 1 });
+    expect(Object.keys(env.rewardObs()).sort()).toEqual([...KEYDOOR_FIELDS].sort());
+  });
+
+  it('accepts valid keydoor lines, and the human and sparse rewards line by line', () => {
+    const scope = newScope(KEYDOOR_FIELDS);
+    expect(checkLine('const goalBonus = obs.atGoal ? 5.0 : 0;', scope)).toEqual({ ok: true, declares: [['goalBonus', 'const']] });
+    expect(checkLine('const target = !obs.hasKey ? obs.distToKey : !obs.doorOpen ? obs.distToDoor : obs.distToGoal; // next', scope)).toMatchObject({ ok: true });
+    expect(checkLine('const d = Math.max(0, 0.5 * obs.distToGoal) + Math.PI * action;', scope)).toMatchObject({ ok: true });
+    expect(checkLine('const torque = typeof action === "number" ? action : 0;', scope)).toMatchObject({ ok: true });
+    expect(checkLine('// penalize the hill: heightReward = Math.atGoal', scope)).toEqual({ ok: true, declares: [] });
+    for (const src of [HUMAN_REWARD, SPARSE_REWARD]) expect(scopeOf(body(src), KEYDOOR_FIELDS).bad).toEqual([]);
+    expect([...scopeOf(body(HUMAN_REWARD), KEYDOOR_FIELDS).scope.locals.keys()]).toEqual(['goalBonus', 'keyBonus', 'doorBonus', 'target', 'distPenalty']);
+  });
+
+  it('rejects undefined names, names of other tasks, fake Math members and fields of other tasks', () => {
+    const { scope } = scopeOf(['  const goalBonus = obs.atGoal ? 1 : 0;'], KEYDOOR_FIELDS);
+    const bad: [string, RegExp][] = [
+      ['return goalBonus + alive;', /alive is not defined/],
+      ['return heightReward + speedReward;', /heightReward is not defined/],
+      ['const dist = Math.atGoal ? 1.0 : 0;', /Math.atGoal does not exist/],
+      ['const a = Math.abs;', /must be called/],
+      ['const a = Math.PI(1);', /not a function/],
+      ['const anglePenalty = 0.5 * Math.sin(3 * obs.position);', /obs.position is not a field/],
+      ['const t = obs.theta;', /obs.theta is not a field/],
+      ['return - obs.abs(obs.x - obs.goalY);', /obs.abs is not a field/],
+      ['const x = obs;', /obs used other than/],
+      ['const x = obs["atGoal"];', /obs used other than/],
+      ['const s = goalBonus(1);', /not an object or function/],
+      ['goalBonus = 2;', /assignment to goalBonus/],
+      ['return total = goalBonus;', /total is not defined/],
+      ['const total = total + 1;', /total is not defined/], // its own line: temporal dead zone
+      ['return;', /return without a value/],
+      ['while (true) {}', /while is not allowed/],
+      ['const f = new Array(3);', /new is not allowed/],
+      ['const g = globalThis.process;', /globalThis is not allowed/],
+      ['const t = `${goalBonus}`;', /cannot scan/],
+    ];
+    for (const [line, reason] of bad) {
+      const c = checkLine(line, scope);
+      expect(c.ok, line).toBe(false);
+      if (!c.ok) expect(c.reason, line).toMatch(reason);
+    }
+    // The same line is fine once the name is declared.
+    expect(checkLine('return goalBonus + alive;', scopeOf(['const alive = 0.1;'], KEYDOOR_FIELDS).scope)).toMatchObject({ ok: false });
+    expect(checkLine('return goalBonus;', scope)).toMatchObject({ ok: true });
+    const s2 = scopeOf(['const goalBonus = 1;', 'let alive = 0.1;', 'alive += 1;'], KEYDOOR_FIELDS);
+    expect(s2.bad).toEqual([]);
+    expect(checkLine('return goalBonus + alive;', s2.scope)).toMatchObject({ ok: true });
+  });
+
+  it('tokenizes strings, numbers and comments', () => {
+    expect(tokenize('const a = .5e-3 + 0x1f; // x')!.map((t) => t.text)).toEqual(['const', 'a', '=', '.5e-3', '+', '0x1f', ';']);
+    expect(tokenize('x === "a\\"b" ? 1 : 2')!.map((t) => t.type)).toEqual(['ident', 'punct', 'str', 'punct', 'num', 'punct', 'num']);
+    expect(tokenize('a /* c */ b')!.map((t) => t.text)).toEqual(['a', 'b']);
+  });
+});
+
+/** A stub LM: hands out fixed lines in order; logProb prefers the end `;` after one term. */
+class StubLm {
+  readonly info = { name: 'stub', dir: null, modelType: 'stub', vocabSize: 1, contextLength: 128, hiddenSize: 1, causal: true };
+  prompts: string[] = [];
+  private i = 0;
+  constructor(private readonly outs: string[]) {}
+  async generate(prompt: string) {
+    this.prompts.push(prompt);
+    return this.outs[this.i++] ?? ' // nothing';
+  }
+  async logProb(prompt: string, cs: string[]) {
+    return cs.map((c) => (c === ';' ? 0 : c === ' goalBonus' ? -0.01 : -50));
+  }
+  async embed(): Promise<Float32Array[]> { return []; }
+  tokenize() { return []; }
+  async dispose() {}
+}
+
+describe('LmRewardWriter with the static check', () => {
+  it('resamples lines with names of other tasks, keeps valid keydoor lines, and decodes a return under the grammar', async () => {
+    const lm = new StubLm([
+      ' const heightReward = 0.5 * Math.sin(3 * obs.position);', // obs.position: another task
+      ' const dist = Math.atGoal ? 1.0 : 0;', // Math.atGoal
+      ' const goalBonus = obs.atGoal ? 5.0 : 0;', // accepted
+      ' // penalize the hill', // a comment whose code lines all fail is dropped with them
+      ' return heightReward + goalBonus;',
+      ' return alive;',
+      ' const anglePenalty = obs.theta;',
+      ' return goalBonus +',
+      ...Array(40).fill(' return anglePenalty;'),
+    ]);
+    const w = new LmRewardWriter(lm as never, { tries: 6, codeTries: 4, returnTries: 3 });
+    const src = await w.write('ctx', [], 1);
+    expect(src).toBe('function reward(obs, action) {\n  const goalBonus = obs.atGoal ? 5.0 : 0;\n  return goalBonus;\n}');
+    expect(lm.prompts[0]!.endsWith(`ctx\n${HEADER}\n `)).toBe(true);
+    expect(w.stats).toMatchObject({ droppedLines: 1, grammarReturns: 1 });
+    expect(w.stats.reasons).toMatchObject({ 'obs.… is not a field of the task': 2, 'Math.… does not exist': 1, '… is not defined': expect.any(Number) });
+    const sb = await RewardSandbox.create(src);
+    expect(sb.call({ hasKey: true, doorOpen: true, atGoal: true, distToKey: 0, distToDoor: 3, distToGoal: 0 }, 0)).toMatchObject({ ok: true, value: 5 });
+    sb.dispose();
+  });
+});

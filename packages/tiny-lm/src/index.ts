@@ -6,13 +6,16 @@
  * tfjs (RLHF, RLAIF, GLAM): `loadGpt(defaultModelDir())` → train → `exportModel(...)` → load the
  * new folder with loadLanguageModel.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { UserError } from '@rlllm/core/config';
 import { fileURLToPath } from 'node:url';
 
 export { Gpt, gelu, lmLoss, mm, parameterShapes, tokenLogProbs, type ForwardOptions, type ForwardOutput, type GptConfig } from './model.ts';
 export { AdamW, defaultTrainConfig, evalLoss, lrAt, sampleBatch, train, type TrainConfig, type TrainResult } from './train.ts';
 export { buildOnnx, configJson, exportModel, gptConfigFromJson } from './exportOnnx.ts';
 export { loadGpt, readGptConfig, readOnnxWeights } from './loadWeights.ts';
+import { readGptConfig } from './loadWeights.ts';
 export { EOS, bytesToUnicode, encodeCorpus, encodeDocuments, loadHfTokenizer, trainBpe, writeTokenizer, type BpeResult } from './tokenizer.ts';
 
 /** Folder of the baked default model `rlllm/tiny-gpt` (HF layout: config.json, tokenizer files, onnx/model.onnx). */
@@ -39,4 +42,22 @@ export async function exportTrained(lm: import('./model.ts').Gpt, tokenizerDir: 
   exportModel(outDir, lm.config, await lm.getWeights(), eosId);
   await copyTokenizerFiles(tokenizerDir, outDir);
   return outDir;
+}
+
+/**
+ * The model folder a fine-tuning leaf trains (`--model`): the baked default for 'default' /
+ * 'rlllm/tiny-gpt', else a folder written by this package. The weights are trained in tfjs, so a
+ * hub id or another architecture is a UserError saying so (`leaf` names the CLI in the message).
+ */
+export function trainableModelDir(spec: string, leaf: string, hint = ''): string {
+  if (spec === 'default' || spec === 'rlllm/tiny-gpt') return defaultModelDir();
+  const dir = path.resolve(spec);
+  const fix = `${leaf} trains the weights in tfjs, so --model must be a folder written by @rlllm/tiny-lm (npm run bake -w @rlllm/tiny-lm -- --out DIR)${hint}`;
+  if (!existsSync(path.join(dir, 'config.json')) || !existsSync(path.join(dir, 'onnx', 'model.onnx'))) throw new UserError(`--model ${spec}: no config.json + onnx/model.onnx there; ${fix}`);
+  try {
+    readGptConfig(dir);
+  } catch (e) {
+    throw new UserError(`--model ${spec}: not a GPT-2 config (${e instanceof Error ? e.message : String(e)}); ${fix}`);
+  }
+  return dir;
 }

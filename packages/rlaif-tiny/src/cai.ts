@@ -1,0 +1,236 @@
+/**
+ * Constitutional AI (Bai et al. 2022b), on the tiny LM, top to bottom:
+ *
+ *   §3  SL-CAI   sample → critique → revision → fine-tune on the revisions     → critiqueAndRevise, stepSlCai
+ *   §4  RL-CAI   AI feedback on pairs (multiple choice, a random principle)     → aiPreference
+ *                preference model on AI labels (+ human helpfulness labels)     → stepPreferenceModel
+ *                PPO against the preference model                               → stepRlCai
+ *
+ * Who does what: the *policy* is the tiny LM trained in tfjs; the *feedback model* (critique
+ * judgements, revision choice, multiple-choice labels) is a served LanguageModel — by default the
+ * same pretrained tiny LM, as the paper uses a pretrained LM as its feedback model; `--feedback-model`
+ * puts any transformers.js model there. Harmlessness is never labelled by the simulated human.
+ */
+import {
+  copyLmWeights,
+  LmPpoTrainer,
+  pairAccuracy,
+  RewardModel,
+  sampleResponses,
+  supervisedFineTune,
+  trainRewardModel,
+  type Comparison,
+  type Demonstration,
+  type LanguageModel,
+  type LmPpoConfig,
+  type LmTokenizer,
+  type RewardModelConfig,
+  type Rng,
+  type SftConfig,
+} from '@rlllm/core';
+import { goldHarmlessness, goldHelpfulness, labelerPrefers, RED_TEAM, type PromptItem } from '@rlllm/env/assistant';
+import { loadGpt, type Gpt } from '@rlllm/tiny-lm';
+import { CONSTITUTION, type Principle } from './constitution.ts';
+
+export interface Answer {
+  text: string;
+  finished: boolean;
+}
+
+export function decodeAnswer(tok: LmTokenizer, ids: number[]): Answer {
+  const finished = ids.length > 0 && ids[ids.length - 1] === tok.eosId;
+  return { text: tok.decode(finished ? ids.slice(0, -1) : ids).trim(), finished };
+}
+
+export function encodeAnswer(tok: LmTokenizer, a: Answer): number[] {
+  return [...tok.encode(` ${a.text}`), ...(a.finished ? [tok.eosId] : [])];
+}
+
+/** The question of a `Human: <q> Assistant:` prompt. */
+const question = (prompt: string) => prompt.replace(/^Human: /, '').replace(/ Assistant:$/, '');
+
+// ── §4.1 AI feedback: comparing two answers under a principle ─────────────────────────────────
+/** How strongly the feedback model thinks the principle's critique applies: log P(`Critique: <critique>.` | answer). */
+export async function critiqueLogProb(fm: LanguageModel, prompt: string, answer: string, principle: Principle): Promise<number> {
+  const [l] = await fm.logProb(`Human: ${question(prompt)} Assistant: ${answer} Critique:`, [` ${principle.critique}.`]);
+  return l!;
+}
+
+/**
+ * P(a is better than b) under a principle: σ(log P(critique | b) − log P(critique | a)) — the answer
+ * the critique fits less is the better one, as a soft label (Bai et al. 2022b §4.1 uses the feedback
+ * model's normalized probabilities as soft targets).
+ *
+ * The paper asks a multiple-choice question ("Which response is less harmful? (A) … (B) …"); the
+ * tiny LM cannot answer one: measured on 54 base-model answer pairs to red-team prompts that the gold
+ * judge ranks, `The better answer is` + " A"/" B" agreed with the gold judge 50% of the time (46%
+ * with both orders averaged), the critique likelihood 67% (README).
+ */
+export async function aiPreference(fm: LanguageModel, prompt: string, a: string, b: string, principle: Principle): Promise<number> {
+  const la = await critiqueLogProb(fm, prompt, a, principle);
+  const lb = await critiqueLogProb(fm, prompt, b, principle);
+  return 1 / (1 + Math.exp(la - lb));
+}
+
+// ── §3 SL-CAI: critique and revision ──────────────────────────────────────────────────────────
+export interface Revision {
+  prompt: PromptItem;
+  principle: string;
+  original: Answer;
+  revision: Answer;
+}
+
+/**
+ * The paper's critique → revision step, with the tiny LM's limits (README: what this simplifies).
+ * Every answer is critiqued and revised, as in the paper:
+ * - critique: a randomly drawn principle's critique sentence (the tiny LM cannot write a useful
+ *   critique itself; the feedback model's likelihood of it is what judges answers below);
+ * - revision: `nRevisions` samples of the policy after `... Critique: <critique>. Revision:` (the
+ *   corpus' format); the feedback model keeps the candidate — the original included — that the
+ *   critique fits least.
+ */
+export async function critiqueAndRevise(policy: Gpt, fm: LanguageModel, tok: LmTokenizer, items: { prompt: PromptItem; original: Answer }[], nRevisions: number, maxNewTokens: number, rng: Rng): Promise<Revision[]> {
+  const principles = items.map(() => CONSTITUTION[rng.int(CONSTITUTION.length)]!);
+  const revPrompts = items.map(({ prompt, original }, k) => tok.encode(`Human: ${question(prompt.text)} Assistant: ${original.text} Critique: ${principles[k]!.critique}. Revision:`));
+  // All revision samples in one batch (the sampler has no KV cache; batching is what makes it fast).
+  const samples = await sampleResponses(policy, revPrompts.flatMap((p) => Array<number[]>(nRevisions).fill(p)), { maxNewTokens, temperature: 1, eosId: tok.eosId, rng });
+  const out: Revision[] = [];
+  for (const [k, { prompt, original }] of items.entries()) {
+    let best = original;
+    let bestCritique = await critiqueLogProb(fm, prompt.text, original.text, principles[k]!);
+    for (const s of samples.slice(k * nRevisions, (k + 1) * nRevisions)) {
+      const cand = decodeAnswer(tok, s);
+      if (cand.text.length === 0) continue;
+      const c = await critiqueLogProb(fm, prompt.text, cand.text, principles[k]!);
+      if (c < bestCritique) [best, bestCritique] = [cand, c];
+    }
+    out.push({ prompt, principle: principles[k]!.id, original, revision: best });
+  }
+  return out;
+}
+
+/**
+ * SL-CAI: answers to red-team prompts are critiqued and revised; the model is fine-tuned on
+ * (prompt → final revision) together with helpful demonstrations (the paper mixes in helpfulness
+ * samples so the model stays helpful).
+ */
+export async function stepSlCai(
+  modelDir: string,
+  fm: LanguageModel,
+  tok: LmTokenizer,
+  redTeam: PromptItem[],
+  helpfulDemos: Demonstration[],
+  o: { answersPerPrompt: number; nRevisions: number; maxNewTokens: number; sft: SftConfig },
+  rng: Rng,
+): Promise<{ model: Gpt; revisions: Revision[] }> {
+  const base = loadGpt(modelDir);
+  const revisions: Revision[] = [];
+  const ids = redTeam.flatMap((p) => Array<number[]>(o.answersPerPrompt).fill(tok.encode(p.text)));
+  const items = redTeam.flatMap((p) => Array<PromptItem>(o.answersPerPrompt).fill(p));
+  const answers = await sampleResponses(base, ids, { maxNewTokens: o.maxNewTokens, temperature: 1, eosId: tok.eosId, rng });
+  revisions.push(...(await critiqueAndRevise(base, fm, tok, answers.map((a, i) => ({ prompt: items[i]!, original: decodeAnswer(tok, a) })), o.nRevisions, o.maxNewTokens, rng)));
+  const demos: Demonstration[] = [...revisions.map((r) => ({ prompt: tok.encode(r.prompt.text), response: encodeAnswer(tok, r.revision) })), ...helpfulDemos];
+  supervisedFineTune(base, demos, o.sft, rng);
+  return { model: base, revisions };
+}
+
+// ── §4 RL-CAI: preference model on AI labels, then PPO ───────────────────────────────────────
+export interface LabelledPairs {
+  /** AI-labelled harmlessness comparisons (soft labels). */
+  harmless: (Comparison & { principle: string; agreesWithGold: boolean | null })[];
+  /** Helpfulness comparisons labelled by the simulated human's rubric. */
+  helpful: Comparison[];
+}
+
+/** Sample answer pairs from `policy` and label them: red-team pairs by AI feedback, ordinary pairs by the helpfulness labeler. */
+export async function labelPairs(policy: Gpt, fm: LanguageModel | null, tok: LmTokenizer, redTeam: PromptItem[], ordinary: PromptItem[], pairsPerPrompt: number, maxNewTokens: number, rng: Rng): Promise<LabelledPairs> {
+  const sample = async (ps: PromptItem[]) => {
+    const ids = ps.flatMap((p) => Array<number[]>(2 * pairsPerPrompt).fill(tok.encode(p.text)));
+    const rs = (await sampleResponses(policy, ids, { maxNewTokens, temperature: 1, eosId: tok.eosId, rng })).map((r) => decodeAnswer(tok, r));
+    return ps.flatMap((p, i) => Array.from({ length: pairsPerPrompt }, (_, k) => ({ p, a: rs[(i * pairsPerPrompt + k) * 2]!, b: rs[(i * pairsPerPrompt + k) * 2 + 1]! })));
+  };
+  const harmless: LabelledPairs['harmless'] = [];
+  if (fm) {
+    for (const { p, a, b } of await sample(redTeam)) {
+      const principle = CONSTITUTION[rng.int(CONSTITUTION.length)]!;
+      const pA = await aiPreference(fm, p.text, a.text, b.text, principle);
+      const ga = goldHarmlessness(p.topic, a.text, a.finished);
+      const gb = goldHarmlessness(p.topic, b.text, b.finished);
+      // Only for reporting how often the AI agrees with the (never used) gold judge.
+      const agreesWithGold = ga === gb ? null : ga > gb === pA > 0.5;
+      harmless.push({ prompt: tok.encode(p.text), chosen: encodeAnswer(tok, a), rejected: encodeAnswer(tok, b), pChosen: pA, principle: principle.id, agreesWithGold });
+    }
+  }
+  const helpful: Comparison[] = [];
+  for (const { p, a, b } of await sample(ordinary)) {
+    const pref = labelerPrefers(p.topic, a, b);
+    if (pref === null) continue;
+    const [c, r] = pref === 1 ? [a, b] : [b, a];
+    helpful.push({ prompt: tok.encode(p.text), chosen: encodeAnswer(tok, c), rejected: encodeAnswer(tok, r) });
+  }
+  return { harmless, helpful };
+}
+
+/** The preference model: the policy's trunk + a scalar head, Bradley–Terry on the (soft) labels. */
+export async function stepPreferenceModel(modelDir: string, init: Gpt, comparisons: Comparison[], cfg: RewardModelConfig, rng: Rng) {
+  const backbone = loadGpt(modelDir);
+  copyLmWeights(init, backbone);
+  const pm = new RewardModel(backbone);
+  const losses = trainRewardModel(pm, comparisons, cfg, rng);
+  return { pm, backbone, losses, trainAccuracy: await pairAccuracy(pm, comparisons) };
+}
+
+/** PPO against the preference model on a mix of red-team and ordinary prompts, KL to `init`. */
+export async function stepRlCai(
+  modelDir: string,
+  init: Gpt,
+  pm: RewardModel,
+  prompts: PromptItem[],
+  tok: LmTokenizer,
+  cfg: LmPpoConfig & { iterations: number; batchSize: number },
+  rng: Rng,
+  onIteration: (it: number, stats: { score: number; kl: number; gold: number }) => void = () => {},
+): Promise<Gpt> {
+  const policy = loadGpt(modelDir);
+  copyLmWeights(init, policy);
+  const ppo = new LmPpoTrainer(policy, init, cfg, rng, tok.eosId);
+  for (let it = 1; it <= cfg.iterations; it++) {
+    const batch = Array.from({ length: cfg.batchSize }, () => prompts[rng.int(prompts.length)]!);
+    const { stats, responses } = await ppo.iteration(batch.map((p) => tok.encode(p.text)), (p, r) => pm.score(p, r));
+    const gold = responses.map((r, i) => {
+      const a = decodeAnswer(tok, r);
+      const p = batch[i]!;
+      return p.topic in HARM_TOPIC_SET ? goldHarmlessness(p.topic, a.text, a.finished) : goldHelpfulness(p.topic, a.text, a.finished);
+    });
+    onIteration(it, { score: stats.score, kl: stats.kl, gold: gold.reduce((x, y) => x + y, 0) / gold.length });
+  }
+  ppo.dispose();
+  return policy;
+}
+
+const HARM_TOPIC_SET: Record<string, true> = Object.fromEntries(RED_TEAM.map((t) => [t.id, true]));
+
+// ── Evaluation: served through transformers.js, judged by the gold rubrics ────────────────────
+export interface Judged {
+  harmlessness: number;
+  helpfulness: number;
+  examples: { prompt: string; answer: string }[];
+}
+
+export async function evaluateServed(lm: LanguageModel, redTeam: PromptItem[], ordinary: PromptItem[], samples: number, seed: number, maxNewTokens: number, temperature: number): Promise<Judged> {
+  const run = async (ps: PromptItem[], judge: (topic: string, text: string, finished: boolean) => number) => {
+    let sum = 0;
+    const examples: { prompt: string; answer: string }[] = [];
+    for (const [i, p] of ps.entries()) {
+      for (let k = 0; k < samples; k++) {
+        const g = await lm.generateDetailed(p.text, { temperature, maxNewTokens, seed: (seed * 1_000_003 + i * 1009 + k) >>> 0 });
+        sum += judge(p.topic, g.text, g.stoppedBy === 'eos');
+        if (k === 0 && examples.length < 3) examples.push({ prompt: p.text, answer: g.text });
+      }
+    }
+    return { mean: sum / Math.max(1, ps.length * samples), examples };
+  };
+  const h = await run(redTeam, goldHarmlessness);
+  const u = await run(ordinary, goldHelpfulness);
+  return { harmlessness: h.mean, helpfulness: u.mean, examples: [...h.examples, ...u.examples] };
+}

@@ -1,0 +1,110 @@
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { bradleyTerryLoss, copyLmWeights, initTf, klPenalty, LmPpoConfig, LmPpoTrainer, loadLmTokenizer, Report, RewardModel, Rng, runLeaf, UserError, type LmTokenizer } from '@rlllm/core';
+import { defaultModelDir, loadGpt } from '@rlllm/tiny-lm';
+import { encodeResponse, loadHumanData, readJsonl, ComparisonLine, shippedDataDir, decodeResponse } from '../src/data.ts';
+import { goldHelpfulness, heldoutPrompts, labelerPrefers, trainPrompts, TOPICS } from '@rlllm/env/assistant';
+import { leaf } from '../src/leaf.ts';
+
+let tok: LmTokenizer;
+beforeAll(async () => {
+  await initTf();
+  tok = await loadLmTokenizer(defaultModelDir());
+});
+
+describe('the simulated human', () => {
+  it('the rubric ranks a polite on-topic answer over an unhelpful, a rude and a wandering one', () => {
+    const good = goldHelpfulness('spill', 'Sure! Wipe the spill with a sponge, then dry the spot with a towel.', true);
+    const unhelpful = goldHelpfulness('spill', 'I do not know.', true);
+    const rude = goldHelpfulness('spill', 'Figure it out yourself, stupid.', true);
+    const wandering = goldHelpfulness('spill', 'Wipe it with a sponge. Critique: this answer is rude.', true);
+    const unfinished = goldHelpfulness('spill', 'Sure! Wipe the spill with a sponge, then dry the spot with a towel.', false);
+    expect(good).toBeCloseTo(1.2, 10); // 3 of the topic's keywords (wipe, sponge, dry, towel → capped at 3) + polite
+    expect(unhelpful).toBeCloseTo(-0.5, 10);
+    expect(rude).toBeCloseTo(-1, 10);
+    expect(wandering).toBeCloseTo(2 / 3 - 0.5, 10);
+    expect(unfinished).toBeCloseTo(0.9, 10);
+    expect(labelerPrefers('spill', { text: 'I do not know.', finished: true }, { text: 'Maybe.', finished: true })).toBeNull(); // a tie is not labelled
+  });
+
+  it('held-out prompts are new phrasings: none is a train prompt', () => {
+    const train = new Set(trainPrompts().map((p) => p.text));
+    expect(heldoutPrompts().length).toBe(TOPICS.length);
+    for (const p of heldoutPrompts()) expect(train.has(p.text)).toBe(false);
+  });
+
+  it('the shipped comparisons agree with the rubric, and no comparison is on a held-out prompt', () => {
+    const held = new Set(heldoutPrompts().map((p) => p.text));
+    const lines = readJsonl(path.join(shippedDataDir(), 'comparisons.jsonl'), ComparisonLine);
+    expect(lines.length).toBeGreaterThan(100);
+    for (const c of lines) {
+      expect(held.has(c.prompt)).toBe(false);
+      const end = (s: string) => ({ text: s.replace(/<\|endoftext\|>$/, ''), finished: s.endsWith('<|endoftext|>') });
+      expect(labelerPrefers(c.topic, end(c.chosen), end(c.rejected))).toBe(1);
+    }
+  });
+
+  it('a bad data file is a one-line UserError naming the file, line and field', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rlhf-data-'));
+    for (const f of ['demonstrations.jsonl', 'comparisons-heldout.jsonl']) writeFileSync(path.join(dir, f), readFileSync(path.join(shippedDataDir(), f)));
+    writeFileSync(path.join(dir, 'comparisons.jsonl'), '{"topic":"spill","prompt":"Human: x Assistant:","chosen":" a"}\n');
+    expect(() => loadHumanData(dir, tok)).toThrow(UserError);
+    expect(() => loadHumanData(dir, tok)).toThrow(/comparisons\.jsonl:1: field "rejected"/);
+  });
+
+  it('a response ending in <|endoftext|> round-trips through ids with the EOS token', () => {
+    const ids = encodeResponse(tok, ' Sure! Wipe it.<|endoftext|>');
+    expect(ids.at(-1)).toBe(tok.eosId);
+    expect(decodeResponse(tok, ids)).toEqual({ text: ' Sure! Wipe it.', finished: true });
+  });
+});
+
+describe('RLHF pieces on the real tiny LM', () => {
+  it('reward-model loss on a hand example equals softplus(r_rejected − r_chosen) of its own scores', async () => {
+    const rm = new RewardModel(loadGpt(defaultModelDir()));
+    rm.head.w.assign(tf.randomNormal([rm.backbone.config.nEmbd, 1], 0, 0.1, 'float32', 7));
+    const prompt = tok.encode('Human: How do I clean a spill? Assistant:');
+    const chosen = encodeResponse(tok, ' Wipe the spill with a sponge.<|endoftext|>');
+    const rejected = encodeResponse(tok, ' Figure it out yourself.<|endoftext|>');
+    const [rc, rr] = await rm.score([prompt, prompt], [chosen, rejected]);
+    const loss = (await bradleyTerryLoss(tf.tensor1d([rc!]), tf.tensor1d([rr!])).data())[0]!;
+    expect(loss).toBeCloseTo(Math.log(1 + Math.exp(rr! - rc!)), 5);
+    expect(rc).not.toBe(rr);
+  });
+
+  it('KL is 0 when the policy is the reference (first PPO iteration, real GPT)', async () => {
+    const sft = loadGpt(defaultModelDir());
+    const policy = loadGpt(defaultModelDir());
+    copyLmWeights(sft, policy);
+    const ppo = new LmPpoTrainer(policy, sft, LmPpoConfig.parse({ maxNewTokens: 8 }), new Rng(3), tok.eosId);
+    const prompts = trainPrompts().slice(0, 4).map((p) => tok.encode(p.text));
+    const { stats } = await ppo.iteration(prompts, async (_p, r) => r.map(() => 0));
+    expect(stats.kl).toBe(0);
+    expect(Array.from(klPenalty(new Float32Array([-1.5, -0.25]), new Float32Array([-1.5, -0.25]), new Float32Array([1, 1]), 0.05)).every((x) => x === 0)).toBe(true);
+  });
+});
+
+describe('end to end', () => {
+  it('--quick runs the three steps and all four variants, exports served models and writes a valid report', async () => {
+    const out = mkdtempSync(path.join(os.tmpdir(), 'rlhf-e2e-'));
+    const report = await runLeaf(leaf, { preset: 'quick', seeds: [1], out, quiet: true });
+    expect(Report.safeParse(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'))).success).toBe(true);
+    expect(Object.keys(report.variants).sort()).toEqual(['best-of-n', 'ppo-no-kl', 'rlhf-ppo', 'sft']);
+    for (const v of ['sft', 'rlhf-ppo', 'ppo-no-kl']) expect(existsSync(path.join(out, 'models', 'seed-1', v, 'onnx', 'model.onnx'))).toBe(true);
+    expect(report.curves.map((c) => c.yLabel)).toContain('KL(π ‖ π_SFT) per answer (nats)');
+    const acc = (report.extra.rewardModelPairAccuracy as { heldout: { mean: number } }).heldout.mean;
+    expect(acc).toBeGreaterThanOrEqual(0);
+    expect(acc).toBeLessThanOrEqual(1);
+  });
+
+  it('--model that is not a tiny-lm folder is a UserError and leaves no output behind', async () => {
+    const bad = mkdtempSync(path.join(os.tmpdir(), 'rlhf-bad-model-'));
+    mkdirSync(path.join(bad, 'onnx'));
+    const out = path.join(os.tmpdir(), `rlhf-bad-out-${process.pid}`);
+    await expect(runLeaf(leaf, { preset: 'quick', seeds: [1], out, model: bad, quiet: true })).rejects.toThrow(/--model .*no config\.json/);
+    expect(existsSync(out)).toBe(false);
+  });
+});

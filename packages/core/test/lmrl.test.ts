@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { initTf } from '../src/backend.ts';
 import { Rng } from '../src/rng.ts';
-import { copyLmWeights, LinearHead, packSequences, responseLogProbs, type TrainableLm } from '../src/lm/trainable.ts';
+import { copyLmWeights, LinearHead, loadLmTokenizer, packSequences, responseLogProbs, type TrainableLm } from '../src/lm/trainable.ts';
+import { tinyLmDir } from '../src/lm/languageModel.ts';
 import { bradleyTerryLoss, RewardModel, trainRewardModel, pairAccuracy } from '../src/lm/finetune.ts';
 import { klPenalty, LmPpoConfig, LmPpoTrainer } from '../src/rl/lmPpo.ts';
 
@@ -46,6 +47,12 @@ beforeAll(async () => {
 });
 
 describe('token batches', () => {
+  it('the tokenizer decodes an empty response (only EOS was sampled) to the empty string', async () => {
+    const tok = await loadLmTokenizer(tinyLmDir());
+    expect(tok.decode([])).toBe('');
+    expect(tok.decode(tok.encode(' wipe the spill'))).toBe(' wipe the spill');
+  });
+
   it('packs left-padded prompts and right-padded responses (layout checked by hand)', () => {
     const b = packSequences([[1, 2], [3]], [[4, 5, 0], [4]], 16, 9);
     expect([b.B, b.P, b.L]).toEqual([2, 2, 3]);

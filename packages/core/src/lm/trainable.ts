@@ -43,7 +43,7 @@ export async function loadLmTokenizer(dir: string): Promise<LmTokenizer> {
   if (typeof eos !== 'number') throw new Error(`loadLmTokenizer: the tokenizer in ${dir} has no eos_token`);
   return {
     encode: (text) => tok.encode(text, { add_special_tokens: false }),
-    decode: (ids) => tok.decode(ids, { skip_special_tokens: true }),
+    decode: (ids) => (ids.length === 0 ? '' : tok.decode(ids, { skip_special_tokens: true })), // transformers.js throws on []
     eosId: eos,
   };
 }

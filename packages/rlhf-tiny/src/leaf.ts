@@ -19,7 +19,7 @@ export const schema = z.object({
   sftSteps: z.number().int().positive().default(60).describe('step 1: SFT gradient steps'),
   sftBatch: z.number().int().positive().default(16),
   sftLr: z.number().positive().default(3e-4),
-  rmSteps: z.number().int().positive().default(60).describe('step 2: reward-model gradient steps'),
+  rmSteps: z.number().int().positive().default(80).describe('step 2: reward-model gradient steps'),
   rmBatch: z.number().int().positive().default(16).describe('comparisons per RM step'),
   rmLr: z.number().positive().default(1e-4),
   ppoIterations: z.number().int().positive().default(20).describe('step 3: PPO iterations (each samples ppoBatch prompts)'),

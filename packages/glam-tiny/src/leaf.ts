@@ -35,13 +35,15 @@ export const schema = z.object({
   minibatchSize: z.number().int().positive().default(32).describe('transitions per PPO gradient step (LM agents)'),
   lr: z.number().positive().default(1e-4).describe('Adam learning rate of the LM agents (all LM weights + value head)'),
   entCoef: z.number().min(0).default(0.01).describe('entropy bonus (over the 6 actions)'),
+  warmupIterations: z.number().int().min(0).default(0).describe('LM agents: ramp the learning rate up over the first N PPO iterations (0 = off; README: tried, no gain)'),
+  targetKl: z.number().min(0).default(0).describe("LM agents: stop an iteration's updates once the approx KL exceeds this (0 = off; README: tried, no gain)"),
   symbolicLr: z.number().positive().default(2.5e-4).describe('Adam learning rate of symbolic PPO (CleanRL default)'),
   evalEpisodes: z.number().int().positive().default(48).describe('fresh episodes per split for the final success rates'),
   roomSize: z.number().int().min(3).max(10).default(4).describe('interior side of the BabyAI-Text room'),
   maxObjects: z.number().int().min(1).default(2).describe('objects per room (1..maxObjects)'),
   maxSteps: z.number().int().min(4).default(16).describe('episode time limit'),
   symbolicLongSteps: z.number().int().min(0).default(0).describe('also train symbolic PPO this long (a reference for its sample efficiency); 0 = off'),
-  curvePoints: z.number().int().min(2).default(8),
+  curvePoints: z.number().int().min(1).default(8).describe('bins of the success-vs-steps curves (at most steps / (nEnvs · maxSteps), see curveBins)'),
 });
 export type Config = z.infer<typeof schema>;
 
@@ -72,6 +74,15 @@ function actionShare(r: EvalResult): Record<string, number> {
   for (const e of r.episodes) for (const a of e.actions) counts[a]!++;
   const n = counts.reduce((a, b) => a + b, 0);
   return Object.fromEntries(BABYAI_ACTIONS.map((name, a) => [name, counts[a]! / Math.max(1, n)]));
+}
+
+/**
+ * How many curve bins a run of `steps` env steps gets: each bin spans at least nEnvs × maxSteps env
+ * steps, so every env finishes an episode inside it. Narrower bins are biased: a timed-out episode
+ * ends only after nEnvs·maxSteps global steps, so an early narrow bin would hold only the quick successes.
+ */
+function curveBins(config: Config, steps: number): number {
+  return Math.max(1, Math.min(config.curvePoints, Math.floor(steps / (config.nEnvs * config.maxSteps))));
 }
 
 /** Success of the training episodes in `points` equal bins of env steps (NaN for an empty bin). */
@@ -109,7 +120,7 @@ async function run(config: Config, ctx: LeafContext) {
   probe.dispose();
   const scorer = new ActionScorer(tokenizer, lmConfig.vocabSize, lmConfig.nPositions);
   const env = { size: config.roomSize, maxObjects: config.maxObjects, maxSteps: config.maxSteps };
-  const ppo: Partial<GlamPpoConfig> = { totalSteps: config.steps, nEnvs: config.nEnvs, nSteps: config.nSteps, updateEpochs: config.updateEpochs, minibatchSize: config.minibatchSize, lr: config.lr, entCoef: config.entCoef };
+  const ppo: Partial<GlamPpoConfig> = { totalSteps: config.steps, nEnvs: config.nEnvs, nSteps: config.nSteps, updateEpochs: config.updateEpochs, minibatchSize: config.minibatchSize, lr: config.lr, entCoef: config.entCoef, warmupIterations: config.warmupIterations, targetKl: config.targetKl > 0 ? config.targetKl : null };
   const evaluate = (policy: PolicyFn, seed: number, split: BabyaiSplit) => evaluateSuccess(policy, { split, episodes: config.evalEpisodes, seed: evalSeed(seed, split), env });
   // Throw-away exports (the ablation's weights) go to a temp folder; the GLAM policies stay in the run's out dir.
   const scratch = mkdtempSync(join(tmpdir(), 'glam-tiny-'));
@@ -154,7 +165,7 @@ async function run(config: Config, ctx: LeafContext) {
         const bar = ctx.progress(`seed ${seed} ${v}`, config.steps);
         const res = await trainGlam(policy, () => new BabyAIText({ ...env, targets: 'train' }), ppo, { seed, log: ctx.log, progress: bar });
         trainingSuccess.get(v)!.push(mean(res.episodes.map((e) => (e.success ? 1 : 0))));
-        curves.get(v)!.push(successCurve(res.episodes, config.steps, config.curvePoints));
+        curves.get(v)!.push(successCurve(res.episodes, config.steps, curveBins(config, config.steps)));
         const dir = v === 'glam' ? join(ctx.out, `glam-policy-seed${seed}`) : join(scratch, `${v}-seed${seed}`);
         const ev = await evaluateLm(await exportForTransformersJs(lm, tokenizer.eosId, modelDir, dir), seed);
         bar.finish(`success ${ev.train.success.toFixed(2)} train, ${ev.heldout.success.toFixed(2)} held-out`);
@@ -184,7 +195,7 @@ async function run(config: Config, ctx: LeafContext) {
       const symbolicPpo = { totalTimesteps: config.steps, nEnvs: config.nEnvs, nSteps: config.nSteps, learningRate: config.symbolicLr, entCoef: config.entCoef };
       const sym = await trainSymbolicPpo(env, symbolicPpo, { seed, log: ctx.log, progress: bar });
       trainingSuccess.get('symbolic-ppo')!.push(mean(sym.episodes.map((e) => (e.success ? 1 : 0))));
-      curves.get('symbolic-ppo')!.push(successCurve(sym.episodes, config.steps, config.curvePoints));
+      curves.get('symbolic-ppo')!.push(successCurve(sym.episodes, config.steps, curveBins(config, config.steps)));
       const symTrain = await evaluate(sym.policy, seed, 'train');
       const symHeldout = await evaluate(sym.policy, seed, 'heldout');
       bar.finish(`success ${symTrain.success.toFixed(2)} train`);
@@ -195,7 +206,7 @@ async function run(config: Config, ctx: LeafContext) {
         // A reference, not a variant: how many steps symbolic PPO needs (GLAM Fig. 2's long x-axis).
         const longBar = ctx.progress(`seed ${seed} symbolic-ppo long`, config.symbolicLongSteps);
         const long = await trainSymbolicPpo(env, { ...symbolicPpo, totalTimesteps: config.symbolicLongSteps }, { seed, progress: longBar });
-        symbolicLong.curves.push(successCurve(long.episodes, config.symbolicLongSteps, config.curvePoints));
+        symbolicLong.curves.push(successCurve(long.episodes, config.symbolicLongSteps, curveBins(config, config.symbolicLongSteps)));
         symbolicLong.train.push((await evaluate(long.policy, seed, 'train')).success);
         symbolicLong.heldout.push((await evaluate(long.policy, seed, 'heldout')).success);
         longBar.finish(`success ${symbolicLong.train.at(-1)!.toFixed(2)} train`);
@@ -213,7 +224,8 @@ async function run(config: Config, ctx: LeafContext) {
   const curveList: Curve[] = TRAINED.map((v) => curveOverSeeds(v, curves.get(v)!, title));
   // The zero-shot LM does not learn: its measured success, drawn flat for reference.
   const zs = summarize(finalTrain.get('zero-shot')!);
-  const xs = Array.from({ length: config.curvePoints }, (_, i) => Math.round(((i + 1) * config.steps) / config.curvePoints));
+  const nBins = curveBins(config, config.steps);
+  const xs = Array.from({ length: nBins }, (_, i) => Math.round(((i + 1) * config.steps) / nBins));
   curveList.push({ variant: 'zero-shot', x: xs, y: xs.map(() => zs.mean), lo: xs.map(() => zs.ci95[0]), hi: xs.map(() => zs.ci95[1]), xLabel: 'env steps', yLabel: 'success rate (evaluation, no training)', title });
   if (config.symbolicLongSteps > 0) curveList.push(curveOverSeeds('symbolic-ppo (long run)', symbolicLong.curves, `Symbolic PPO over ${config.symbolicLongSteps} env steps`));
 
@@ -260,7 +272,7 @@ export const leaf: Leaf<typeof schema> = {
   },
   schema,
   presets: {
-    quick: { steps: 64, nEnvs: 4, nSteps: 16, evalEpisodes: 8, curvePoints: 2 },
+    quick: { steps: 64, nEnvs: 4, nSteps: 16, evalEpisodes: 8 },
     full: { symbolicLongSteps: 15_360 },
   },
   run,

@@ -30,7 +30,8 @@ async function comparisons(prompts: PromptItem[], models: TrainableLm[], tok: Lm
   const plan: [TrainableLm, number][] = [[models[0]!, 1], [models[0]!, 1], [models[1]!, 1], [models[1]!, 1], [models[1]!, 0.7], [models[1]!, 0.7]];
   {
     for (const [lm, temperature] of plan) {
-      const rs = await sampleResponses(lm, ids, { maxNewTokens: MAX_NEW_TOKENS, temperature, eosId: tok.eosId, rng });
+      // kvCache off: the shipped data/ was made with the recompute sampler; this keeps it reproducible exactly.
+      const rs = await sampleResponses(lm, ids, { maxNewTokens: MAX_NEW_TOKENS, temperature, eosId: tok.eosId, rng, kvCache: false });
       rs.forEach((r, i) => samples[i]!.push(decodeResponse(tok, r)));
     }
   }

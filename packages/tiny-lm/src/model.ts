@@ -43,6 +43,12 @@ export interface ForwardOutput {
   hidden: tf.Tensor3D;
 }
 
+/** Per layer, the keys and values of the tokens seen so far, [B, nHead, T, headDim] each. */
+export interface KvCache {
+  keys: tf.Tensor4D[];
+  values: tf.Tensor4D[];
+}
+
 const LN_EPS = 1e-5;
 
 /** Swap the last two axes. */
@@ -184,6 +190,60 @@ export class Gpt {
       const logits = mm(hidden, tT(this.p('wte.weight'))); // tied head: h · wteᵀ
       return { logits: logits.reshape([B, T, V]) as tf.Tensor3D, hidden: hidden.reshape([B, T, d]) as tf.Tensor3D };
     });
+  }
+
+  /**
+   * Incremental forward with a key/value cache, for sampling (the same cache transformers.js keeps as
+   * `past_key_values`): `ids` [B, t] are the next t tokens, `attentionMask` [B, Tpast + t] covers the
+   * cached tokens and them (1 real, 0 pad), `past` holds each layer's keys and values of the earlier
+   * tokens ([B, nHead, Tpast, headDim]; null on the first call). Returns the logits of the last new
+   * position [B, V] and the cache extended by the t tokens. Position ids and masking follow `forward`,
+   * so the logits equal `forward` on the whole sequence (test/model.test.ts) at the cost of the new
+   * tokens only. No gradient is needed here; the caller disposes the old cache.
+   */
+  forwardCached(ids: tf.Tensor2D, attentionMask: tf.Tensor2D, past: KvCache | null): { logits: tf.Tensor2D; cache: KvCache } {
+    const { vocabSize: V, nPositions: P, nHead: H, nEmbd: d } = this.config;
+    const [B, t] = ids.shape;
+    const Tall = attentionMask.shape[1];
+    const Tpast = Tall - t;
+    if (Tall > P) throw new Error(`sequence length ${Tall} exceeds the context length ${P}`);
+    if ((past?.keys[0]?.shape[2] ?? 0) !== Tpast) throw new Error(`forwardCached: the cache holds ${past?.keys[0]?.shape[2] ?? 0} positions, the mask ${Tpast} before the new tokens`);
+    const hd = d / H;
+    const L = this.config.nLayer;
+    const out = tf.tidy(() => {
+      const m = attentionMask.cast('float32'); // [B, Tall]
+      const posAll = tf.where(m.cast('bool'), tf.cumsum(m, 1).sub(1), tf.onesLike(m)).cast('int32');
+      const posIds = posAll.slice([0, Tpast], [B, t]);
+      const tok = mm(tf.oneHot(ids.reshape([B * t]), V), this.p('wte.weight'));
+      const pos = mm(tf.oneHot(posIds.reshape([B * t]), P), this.p('wpe.weight'));
+      // New query i (column Tpast + i) may attend to key j ≤ Tpast + i where the mask is 1.
+      const causal = tf.linalg.bandPart(tf.ones([t, Tall]), -1, Tpast);
+      const allow = causal.reshape([1, 1, t, Tall]).mul(m.reshape([B, 1, 1, Tall]));
+      const bias = tf.sub(1, allow).mul(NEG_INF);
+      let x: tf.Tensor2D = tok.add(pos);
+      const heads = (z: tf.Tensor) => z.reshape([B, t, H, hd]).transpose([0, 2, 1, 3]) as tf.Tensor4D;
+      const cache: KvCache = { keys: [], values: [] };
+      for (let i = 0; i < this.config.nLayer; i++) {
+        const pre = `h.${i}.`;
+        const h = this.layerNorm(x, pre + 'ln_1');
+        const qkv = this.linear(h, pre + 'attn.c_attn');
+        const [q, k, v] = tf.split(qkv, 3, 1);
+        const kAll = past ? tf.concat([past.keys[i]!, heads(k!)], 2) : heads(k!);
+        const vAll = past ? tf.concat([past.values[i]!, heads(v!)], 2) : heads(v!);
+        cache.keys.push(kAll as tf.Tensor4D);
+        cache.values.push(vAll as tf.Tensor4D);
+        const att = mm(heads(q!), tT(kAll)).mul(1 / Math.sqrt(hd)).add(bias);
+        const y = mm(tf.softmax(att), vAll);
+        const merged = y.transpose([0, 2, 1, 3]).reshape([B * t, d]) as tf.Tensor2D;
+        x = x.add(this.linear(merged, pre + 'attn.c_proj'));
+        const f = gelu(this.linear(this.layerNorm(x, pre + 'ln_2'), pre + 'mlp.c_fc'));
+        x = x.add(this.linear(f, pre + 'mlp.c_proj'));
+      }
+      const last = x.reshape([B, t, d]).slice([0, t - 1, 0], [B, 1, d]).reshape([B, d]) as tf.Tensor2D;
+      const logits = mm(this.layerNorm(last, 'ln_f'), tT(this.p('wte.weight'))) as tf.Tensor2D;
+      return [logits, ...cache.keys, ...cache.values];
+    });
+    return { logits: out[0] as tf.Tensor2D, cache: { keys: out.slice(1, 1 + L) as tf.Tensor4D[], values: out.slice(1 + L) as tf.Tensor4D[] } };
   }
 
   private linear(x: tf.Tensor2D, name: string): tf.Tensor2D {

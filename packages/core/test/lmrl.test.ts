@@ -134,6 +134,28 @@ describe('LM-PPO', () => {
     expect(result[0.5]!.kl).toBeLessThan(result[0]!.kl);
   });
 
+  it('a separate value model (e.g. a copy of the RM) is what the update trains, and still raises the score', async () => {
+    const score = async (_p: number[][], rs: number[][]) => rs.map((r) => r.filter((t) => t === 3).length / Math.max(1, r.length));
+    const prompts = Array.from({ length: 16 }, (_, i) => [1 + (i % 5)]);
+    const policy = new BigramLm(5);
+    const ref = new BigramLm(6);
+    copyLmWeights(policy, ref);
+    const trunk = new BigramLm(7);
+    const head = new LinearHead(D);
+    const before = Array.from(await trunk.params.get('E')!.data());
+    const ppo = new LmPpoTrainer(policy, ref, LmPpoConfig.parse({ maxNewTokens: 4, klCoef: 0, lr: 0.05 }), new Rng(2), EOS, { trunk, head });
+    expect(ppo.valueHead).toBe(head);
+    const scores: number[] = [];
+    for (let it = 0; it < 15; it++) scores.push((await ppo.iteration(prompts, score)).stats.score);
+    expect(scores[0]).toBeLessThan(0.35);
+    expect(scores.at(-1)).toBeGreaterThan(0.7);
+    // The value loss reached the separate trunk and head (they were in the optimizer's variables).
+    expect(Array.from(await trunk.params.get('E')!.data())).not.toEqual(before);
+    expect(Math.abs((await head.b.data())[0]!)).toBeGreaterThan(0);
+    ppo.dispose();
+    expect(head.w.isDisposed).toBe(false); // the caller owns the value model
+  });
+
   it('LinearHead starts at 0 (a new value head does not disturb the first update)', async () => {
     const h = new LinearHead(3);
     const v = h.apply(tf.ones([2, 5, 3]));

@@ -29,6 +29,7 @@ export const schema = z.object({
   updateEpochs: z.number().int().positive().default(4),
   nMinibatches: z.number().int().positive().default(2),
   vfCoef: z.number().min(0).default(0.1),
+  valueFromRm: z.boolean().default(false).describe('value function = a copy of the reward model (InstructGPT) instead of a zero head on the policy'),
   maxNewTokens: z.number().int().min(4).max(96).default(40).describe('answer length cap (tokens), rollouts and evaluation'),
   temperature: z.number().positive().default(1).describe('sampling temperature, rollouts and evaluation'),
   bestOfN: z.number().int().min(2).default(8).describe('n of the best-of-n baseline'),
@@ -89,7 +90,7 @@ async function run(config: Config, ctx: LeafContext) {
     const dirs: Partial<Record<Variant, string>> = { sft: sftDir };
     for (const [variant, beta] of [['rlhf-ppo', config.klCoef], ['ppo-no-kl', 0]] as const) {
       const bar = ctx.progress(`seed ${seed} ${variant}`, config.ppoIterations);
-      const { policy, curve } = await stepPpo(modelDir, sft, rmOut.rm, train, tok, { ...ppoCfg, klCoef: beta, iterations: config.ppoIterations, batchSize: config.ppoBatch }, rng, (p) => {
+      const { policy, curve } = await stepPpo(modelDir, sft, rmOut.rm, train, tok, { ...ppoCfg, klCoef: beta, iterations: config.ppoIterations, batchSize: config.ppoBatch, valueFromRm: config.valueFromRm }, rng, (p) => {
         bar.update(p.iteration, `RM ${p.rmScore.toFixed(2)} gold ${p.gold.toFixed(2)} KL ${p.kl.toFixed(1)}`);
         ctx.log.log('ppo', { seed, variant, ...p });
       });

@@ -13,6 +13,7 @@
 import path from 'node:path';
 import {
   copyLmWeights,
+  LinearHead,
   LmPpoConfig,
   LmPpoTrainer,
   loadLanguageModel,
@@ -27,6 +28,7 @@ import {
   type LanguageModel,
   type LmTokenizer,
   type Rng,
+  type ValueModel,
 } from '@rlllm/core';
 import { loadGpt, type Gpt } from '@rlllm/tiny-lm';
 import { decodeResponse } from './data.ts';
@@ -75,13 +77,24 @@ export async function stepPpo(
   rm: RewardModel,
   prompts: PromptItem[],
   tok: LmTokenizer,
-  cfg: LmPpoConfig & { iterations: number; batchSize: number },
+  cfg: LmPpoConfig & { iterations: number; batchSize: number; valueFromRm: boolean },
   rng: Rng,
   onIteration: (p: PpoPoint) => void = () => {},
 ): Promise<{ policy: Gpt; curve: PpoPoint[] }> {
   const policy = loadGpt(modelDir);
   copyLmWeights(sft, policy); // π starts at π_SFT; the SFT model itself stays frozen as the reference
-  const ppo = new LmPpoTrainer(policy, sft, cfg, rng, tok.eosId);
+  // The value function: InstructGPT initializes it from the RM (a separate model, trunk + head), so
+  // the first advantages already say which tokens moved the score; otherwise a zero head on π's trunk.
+  let valueModel: ValueModel | null = null;
+  if (cfg.valueFromRm) {
+    const trunk = loadGpt(modelDir);
+    copyLmWeights(rm.backbone, trunk);
+    const head = new LinearHead(trunk.config.nEmbd);
+    head.w.assign(rm.head.w);
+    head.b.assign(rm.head.b);
+    valueModel = { trunk, head };
+  }
+  const ppo = new LmPpoTrainer(policy, sft, cfg, rng, tok.eosId, valueModel);
   const curve: PpoPoint[] = [];
   for (let it = 1; it <= cfg.iterations; it++) {
     const batch = Array.from({ length: cfg.batchSize }, () => prompts[rng.int(prompts.length)]!);
@@ -96,6 +109,10 @@ export async function stepPpo(
     onIteration(point);
   }
   ppo.dispose();
+  if (valueModel) {
+    (valueModel.trunk as Gpt).dispose();
+    valueModel.head.dispose();
+  }
   return { policy, curve };
 }
 

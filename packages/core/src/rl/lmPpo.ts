@@ -8,7 +8,8 @@
  *   episode   = one prompt x → response y = (y_1 … y_n) sampled from π;  action = one token
  *   reward_t  = −β · (log π_old(y_t | x, y_<t) − log π_ref(y_t | x, y_<t))      ← klPenalty
  *             + [t = n] · score(x, y)                                            ← the reward model
- *   value     = a linear head on the policy's hidden state (shares the trunk, as TRL's value head)
+ *   value     = a linear head on the policy's hidden state (shares the trunk, as TRL's value head),
+ *               or a separate value model (trunk + head; InstructGPT §3.5 initializes it from the RM)
  *   γ = 1, GAE λ over the tokens of each response.
  *
  * With β = 0 nothing ties π to the reference, which is how reward over-optimization shows.
@@ -74,10 +75,10 @@ export function klPenalty(logpPolicy: Float32Array, logpRef: Float32Array, mask:
 }
 
 /** Per-token log-probs and values of a batch, without gradient (rollout bookkeeping). */
-async function logProbsAndValues(lm: TrainableLm, head: LinearHead | null, batch: SequenceBatch): Promise<{ logp: Float32Array; values: Float32Array }> {
+async function logProbsAndValues(lm: TrainableLm, values: ((batch: SequenceBatch, hidden: tf.Tensor3D) => tf.Tensor2D) | null, batch: SequenceBatch): Promise<{ logp: Float32Array; values: Float32Array }> {
   const [lp, v] = tf.tidy(() => {
     const { logp, hidden } = responseLogProbs(lm, batch);
-    return [logp, head ? head.apply(hidden) : tf.zeros([batch.B, batch.L])];
+    return [logp, values ? values(batch, hidden) : tf.zeros([batch.B, batch.L])];
   });
   const out = { logp: (await lp!.data()) as Float32Array, values: (await v!.data()) as Float32Array };
   tf.dispose([lp!, v!]);
@@ -103,22 +104,39 @@ function rowsOf(x: Float32Array, rows: ArrayLike<number>, L: number): Float32Arr
   return out;
 }
 
+/** A value network of its own: an LM trunk and a scalar head on its hidden states (trained with π). */
+export interface ValueModel {
+  trunk: TrainableLm;
+  head: LinearHead;
+}
+
 export class LmPpoTrainer {
   readonly valueHead: LinearHead;
   private readonly opt: tf.Optimizer;
   private readonly vars: tf.Variable[];
 
-  // ── 2. Setup: the policy (trained), the frozen reference (the SFT model), a value head ─────────
+  // ── 2. Setup: the policy (trained), the frozen reference (the SFT model), the value function ───
+  /**
+   * Without `valueModel` the value is a new zero-initialized head on the policy's own trunk. With
+   * it, values come from that separate model (the caller owns and disposes it), trained alongside π.
+   */
   constructor(
     readonly policy: TrainableLm,
     readonly reference: TrainableLm,
     readonly cfg: LmPpoConfig,
     private readonly rng: Rng,
     readonly eosId: number,
+    readonly valueModel: ValueModel | null = null,
   ) {
-    this.valueHead = new LinearHead(policy.config.nEmbd);
+    this.valueHead = valueModel?.head ?? new LinearHead(policy.config.nEmbd);
     this.opt = tf.train.adam(cfg.lr);
-    this.vars = [...policy.params.values(), ...this.valueHead.variables];
+    this.vars = [...policy.params.values(), ...(valueModel ? valueModel.trunk.params.values() : []), ...this.valueHead.variables];
+  }
+
+  /** V(x, y_<t) for the columns that predict each response token, [B, L]. Call inside tidy. */
+  private values(batch: SequenceBatch, policyHidden: tf.Tensor3D): tf.Tensor2D {
+    const hidden = this.valueModel ? responseLogProbs(this.valueModel.trunk, batch).hidden : policyHidden;
+    return this.valueHead.apply(hidden) as tf.Tensor2D;
   }
 
   /** One PPO iteration on a batch of prompts. Returns its statistics and the rollouts. */
@@ -130,7 +148,7 @@ export class LmPpoTrainer {
     const scores = await score(prompts, responses);
     const batch = packSequences(prompts, responses, this.policy.config.nPositions, this.eosId);
     const { B, L, responseMask: mask } = batch;
-    const old = await logProbsAndValues(this.policy, this.valueHead, batch);
+    const old = await logProbsAndValues(this.policy, (b, h) => this.values(b, h), batch);
     const ref = await logProbsAndValues(this.reference, null, batch);
 
     // ── 4. Rewards: KL penalty on every token, the score on the last one ──────────────────────
@@ -186,7 +204,7 @@ export class LmPpoTrainer {
           const pg1 = mAdv.mul(ratio).neg();
           const pg2 = mAdv.mul(tf.clipByValue(ratio, 1 - c.clipCoef, 1 + c.clipCoef)).neg();
           const pg = tf.maximum(pg1, pg2).mul(mMask).sum().div(n);
-          const v = this.valueHead.apply(hidden);
+          const v = this.values(mb, hidden);
           const vl = v.sub(mRet).square().mul(mMask).sum().div(n).mul(0.5);
           diag.push(
             tf.keep(pg.clone() as tf.Scalar),
@@ -228,6 +246,6 @@ export class LmPpoTrainer {
 
   dispose(): void {
     this.opt.dispose();
-    this.valueHead.dispose();
+    if (!this.valueModel) this.valueHead.dispose();
   }
 }

@@ -141,6 +141,18 @@ export function responseLogProbs(lm: TrainableLm, batch: SequenceBatch): { logp:
   return { logp, hidden: hidden.slice([0, P - 1, 0], [B, L, hidden.shape[2]]) as tf.Tensor3D };
 }
 
+/**
+ * The hidden states of the columns that predict each response token, [B, L, d] — what
+ * `responseLogProbs` returns beside the log-probs, without the vocabulary softmax (a value model's
+ * input). Call inside tf.tidy / a gradient function.
+ */
+export function responseHidden(lm: TrainableLm, batch: SequenceBatch): tf.Tensor3D {
+  const { B, P, L } = batch;
+  const T = P + L;
+  const { hidden } = lm.forward(tf.tensor2d(batch.ids, [B, T], 'int32'), { attentionMask: tf.tensor2d(batch.attention, [B, T]) });
+  return hidden.slice([0, P - 1, 0], [B, L, hidden.shape[2]]) as tf.Tensor3D;
+}
+
 /** Non-differentiable per-token log-probs as a JS array [B·L] (old policy, reference policy). */
 export async function responseLogProbsData(lm: TrainableLm, batch: SequenceBatch, chunk = 32): Promise<Float32Array> {
   const out = new Float32Array(batch.B * batch.L);

@@ -22,6 +22,7 @@ import { optimizerStep } from '../lm/finetune.ts';
 import {
   LinearHead,
   packSequences,
+  responseHidden,
   responseLogProbs,
   sampleResponses,
   sliceBatch,
@@ -135,7 +136,7 @@ export class LmPpoTrainer {
 
   /** V(x, y_<t) for the columns that predict each response token, [B, L]. Call inside tidy. */
   private values(batch: SequenceBatch, policyHidden: tf.Tensor3D): tf.Tensor2D {
-    const hidden = this.valueModel ? responseLogProbs(this.valueModel.trunk, batch).hidden : policyHidden;
+    const hidden = this.valueModel ? responseHidden(this.valueModel.trunk, batch) : policyHidden;
     return this.valueHead.apply(hidden) as tf.Tensor2D;
   }
 

@@ -11,20 +11,24 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { median } from '@rlllm/core/stats';
 
 const root = path.resolve(import.meta.dirname, '..');
 const all = readdirSync(path.join(root, 'packages')).filter((p) => existsSync(path.join(root, 'packages', p, 'bin', `${p}.js`)));
 const leaves = process.env.LEAVES ? process.env.LEAVES.split(',') : all;
 const runs = Number(process.env.RUNS ?? 3);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error(`RUNS=${process.env.RUNS}: not a positive integer. Fix: e.g. RUNS=3`);
+  process.exit(2);
+}
 
 const rows: { leaf: string; times: number[] }[] = [];
 for (const leaf of leaves) {
   const bin = path.join(root, 'packages', leaf, 'bin', `${leaf}.js`);
-  if (!existsSync(bin)) throw new Error(`LEAVES: no leaf "${leaf}" (expected ${bin}); leaves: ${all.join(', ')}`);
+  if (!existsSync(bin)) {
+    console.error(`LEAVES: no leaf "${leaf}". Fix: use a comma-separated subset of ${all.join(', ')}`);
+    process.exit(2);
+  }
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const out = mkdtempSync(path.join(tmpdir(), `bench-${leaf}-`));
@@ -32,7 +36,10 @@ for (const leaf of leaves) {
     const r = spawnSync(process.execPath, [bin, '--quick', '--out', out], { cwd: root, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
     const s = (performance.now() - t0) / 1000;
     rmSync(out, { recursive: true, force: true });
-    if (r.status !== 0) throw new Error(`${leaf} --quick exited ${r.status}: ${r.stderr.trim().split('\n').at(-1)}`);
+    if (r.status !== 0) {
+      console.error(`${leaf} --quick exited ${r.status}: ${r.stderr.trim().split('\n').at(-1)}`);
+      process.exit(1);
+    }
     times.push(s);
   }
   rows.push({ leaf, times });

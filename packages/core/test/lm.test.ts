@@ -99,6 +99,18 @@ describe.skipIf(!hasShared)('karpathy/stories260K (Llama, from ../shared/models)
     expect(texts.size).toBeGreaterThan(1);
     expect(await lm.generate('Once upon a time', { maxNewTokens: 20, stop: ['.'] })).toBe(', there was a little girl named Lily');
   });
+
+  it('allow (token-level constraint) on a SentencePiece tokenizer: word boundaries are seen, the mask holds', async () => {
+    const lm = await loadLanguageModel(dir);
+    // Greedy text is ", there was a little girl named Lily." — forbid the word " girl": the pieces
+    // must carry their leading spaces for the check to see " girl" (or " g" + "irl") as a word.
+    const seen: string[] = [];
+    const text = await lm.generate('Once upon a time', { maxNewTokens: 20, stop: ['.'], allow: (s) => (seen.push(s), !/ girl/.test(s)) });
+    expect(text.startsWith(', there was a little ')).toBe(true);
+    expect(text).not.toMatch(/ girl/);
+    expect(seen.some((s) => / girl/.test(s))).toBe(true); // the greedy choice was offered and refused
+    for (const seed of [1, 2, 3]) expect(await lm.generate('Once upon a time', { maxNewTokens: 30, temperature: 1, topK: 20, seed, allow: (s) => !/e/.test(s) })).not.toMatch(/e/);
+  });
 });
 
 describe.skipIf(!hasShared)('glove/glove-6B-50d-5k-static (BERT-type static embeddings)', () => {
@@ -124,5 +136,20 @@ describe.skipIf(!hasBaked)('the baked default (rlllm/tiny-gpt)', () => {
     expect(great!).toBeGreaterThan(terrible!);
     const [e] = await lm.embed(['Pick up the apple.']);
     expect(e!.length).toBe(lm.info.hiddenSize);
+  });
+
+  it('allow: accepting everything draws the same tokens as no constraint; a mask is never broken', async () => {
+    const lm = await loadLanguageModel('default');
+    const prompt = 'function reward(obs, action) {\n ';
+    for (const [seed, topK] of [[1, 10], [2, 0], [3, 40]] as const) {
+      const opts = { maxNewTokens: 24, temperature: 0.8, topK, seed };
+      expect(await lm.generate(prompt, { ...opts, allow: () => true })).toBe(await lm.generate(prompt, opts));
+    }
+    expect(await lm.generate(prompt, { maxNewTokens: 24, allow: () => true })).toBe(await lm.generate(prompt, { maxNewTokens: 24 }));
+    // Forbid a letter: no sample contains it, and the text differs from the free sample.
+    for (const seed of [4, 5, 6]) expect(await lm.generate(prompt, { maxNewTokens: 24, temperature: 0.8, topK: 10, seed, allow: (s) => !s.includes('o') })).not.toMatch(/o/);
+    // Nothing allowed: generation ends at once, saying why; only the end-of-text token: it is drawn.
+    expect(await lm.generateDetailed(prompt, { maxNewTokens: 8, temperature: 0.8, seed: 1, allow: () => false })).toEqual({ text: '', stoppedBy: 'constraint' });
+    expect(await lm.generateDetailed(prompt, { maxNewTokens: 8, temperature: 0.8, seed: 1, allow: (_s, end) => end })).toEqual({ text: '', stoppedBy: 'eos' });
   });
 });

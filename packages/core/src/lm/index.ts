@@ -5,6 +5,7 @@ export {
   type LanguageModel,
   type LanguageModelInfo,
   type LoadOptions,
+  type StopReason,
 } from './languageModel.ts';
 export * from './trainable.ts';
 export * from './finetune.ts';

@@ -41,7 +41,17 @@ export interface GenerateOptions {
   seed?: number;
   /** Stop before the first occurrence of any of these strings (they are not included). */
   stop?: string[];
+  /**
+   * Token-level constraint (constrained decoding): called with the continuation as it would read
+   * after a candidate token (`end` false), or, for the end-of-text token, as it would end (`end`
+   * true); only tokens it accepts can be drawn. The mask is applied before top-k, so top-k picks
+   * among the allowed tokens. If no token is allowed, generation ends (`stoppedBy: 'constraint'`).
+   */
+  allow?: (continuation: string, end: boolean) => boolean;
 }
+
+/** Why generation ended: end-of-text token, a stop string, the length cap, or no allowed token (`allow`). */
+export type StopReason = 'eos' | 'stop' | 'length' | 'constraint';
 
 export interface LanguageModelInfo {
   /** The spec's canonical name ('rlllm/tiny-gpt', the folder path, or the hub id). */
@@ -65,7 +75,7 @@ export interface LanguageModel {
    */
   generate(prompt: string, opts?: GenerateOptions): Promise<string>;
   /** generate(), also saying why it stopped: the model's end-of-text token, a stop string, or the length cap. */
-  generateDetailed(prompt: string, opts?: GenerateOptions): Promise<{ text: string; stoppedBy: 'eos' | 'stop' | 'length' }>;
+  generateDetailed(prompt: string, opts?: GenerateOptions): Promise<{ text: string; stoppedBy: StopReason }>;
   /**
    * For each continuation c: Σ_t log p(c_t | prompt, c_<t). The prompt and each continuation are
    * tokenized separately and their ids concatenated, so the token boundary never depends on the
@@ -277,7 +287,7 @@ class HfLanguageModel implements LanguageModel {
     return (await this.generateDetailed(prompt, opts)).text;
   }
 
-  async generateDetailed(prompt: string, opts: GenerateOptions = {}): Promise<{ text: string; stoppedBy: 'eos' | 'stop' | 'length' }> {
+  async generateDetailed(prompt: string, opts: GenerateOptions = {}): Promise<{ text: string; stoppedBy: StopReason }> {
     this.requireCausal('generate');
     const ctx = this.info.contextLength;
     const want = Math.max(0, Math.floor(opts.maxNewTokens ?? 32));
@@ -299,7 +309,12 @@ class HfLanguageModel implements LanguageModel {
       const logits = out.logits!;
       const [, T, V] = logits.dims as [number, number, number];
       const row = (logits.data as Float32Array).subarray((T - 1) * V, T * V);
-      const next = temperature > 0 ? sample(row, temperature, topK, rng) : argmax(row);
+      let next: number;
+      if (opts.allow) {
+        const allowed = this.allowedIds(row, text, opts.allow, temperature > 0 ? topK : 1);
+        if (allowed.length === 0) return { text, stoppedBy: 'constraint' };
+        next = temperature > 0 ? sampleAmong(row, allowed, temperature, rng) : allowed[0]!;
+      } else next = temperature > 0 ? sample(row, temperature, topK, rng) : argmax(row);
       if (this.eosIds.has(next)) return { text, stoppedBy: 'eos' };
       ids.push(next);
       if (this.useCache) {
@@ -312,6 +327,41 @@ class HfLanguageModel implements LanguageModel {
       if (cut >= 0) return { text: text.slice(0, cut), stoppedBy: 'stop' };
     }
     return { text, stoppedBy: 'length' };
+  }
+
+  /** Each token's text as it reads after other text (a leading space kept), decoded on first use. */
+  private readonly pieces = new Map<number, string>();
+  private anchor: { ids: number[]; text: string } | null = null;
+  private piece(id: number): string {
+    let p = this.pieces.get(id);
+    if (p === undefined) {
+      // Decode after an anchor and strip it: SentencePiece drops the leading "▁" of a lone token.
+      if (this.anchor === null) {
+        const ids = this.continuationIds('a');
+        this.anchor = { ids, text: this.tok.decode(ids, { skip_special_tokens: true }) };
+      }
+      const t = this.tok.decode([...this.anchor.ids, id], { skip_special_tokens: true });
+      p = t.startsWith(this.anchor.text) ? t.slice(this.anchor.text.length) : this.tok.decode([id], { skip_special_tokens: true });
+      this.pieces.set(id, p);
+    }
+    return p;
+  }
+
+  /**
+   * Token ids that `allow` accepts after `text`, most likely first, at most `k` of them (k ≤ 0: all).
+   * Candidates are tried in order of their logits, so with a small k only a few are checked.
+   */
+  private allowedIds(row: Float32Array, text: string, allow: (s: string, end: boolean) => boolean, k: number): number[] {
+    const order = Array.from(row.keys()).sort((a, b) => row[b]! - row[a]! || a - b);
+    const out: number[] = [];
+    for (const id of order) {
+      if (row[id] === -Infinity) break;
+      if (this.eosIds.has(id) ? allow(text, true) : allow(text + this.piece(id), false)) out.push(id);
+      if (k > 0 && out.length >= k) break;
+    }
+    // Without a top-k cut, keep id order: then an `allow` that accepts everything draws exactly the
+    // token the unconstrained sampler would (same candidates, same order, same Rng draw).
+    return k > 0 ? out : out.sort((a, b) => a - b);
   }
 
   async logProb(prompt: string, continuations: string[]): Promise<number[]> {
@@ -419,6 +469,11 @@ function logSoftmaxAt(row: Float32Array, index: number): number {
 function sample(row: Float32Array, temperature: number, topK: number, rng: Rng): number {
   let idx = Array.from(row.keys());
   if (topK > 0 && topK < row.length) idx = idx.sort((a, b) => row[b]! - row[a]! || a - b).slice(0, topK);
+  return sampleAmong(row, idx, temperature, rng);
+}
+
+/** Sample one of `idx` from softmax(row[idx] / temperature). */
+function sampleAmong(row: Float32Array, idx: number[], temperature: number, rng: Rng): number {
   let max = -Infinity;
   for (const i of idx) if (row[i]! > max) max = row[i]!;
   const w = idx.map((i) => Math.exp((row[i]! - max) / temperature));

@@ -127,6 +127,178 @@ export function checkLine(line: string, scope: Scope): LineCheck {
   return { ok: true, declares };
 }
 
+/**
+ * Token-level form of `checkLine` (for constrained decoding, `GenerateOptions.allow`): can `prefix`
+ * still be completed into a line that passes the check? Every name finished so far is checked as in
+ * `checkLine`, with rules that need a following token deferred until it exists; the name being
+ * written (the last token, when nothing follows it yet) must be the start of a name in scope
+ * (`obs.dist` → `distToKey`, `goalB` → `goalBonus`, `Math.ab` → `abs`). Comments are free text.
+ */
+export function checkPrefix(prefix: string, scope: Scope): boolean {
+  if (prefixOk(prefix, scope)) return true;
+  // A trailing operator character may be the start of a longer one ("=" of "===", "/" of "//").
+  return /[/=!<>&|*?+-]$/.test(prefix) && !/[/=!<>&|*?+-]{3}$/.test(prefix) && [...'/=&|*?+-'].some((c) => checkPrefix(prefix + c, scope));
+}
+
+function prefixOk(prefix: string, scope: Scope): boolean {
+  // An unterminated string may still be closed: check the line as if it were.
+  const open = [prefix, `${prefix}"`, `${prefix}'`].find((l) => tokenize(l) !== null);
+  if (open === undefined) return false;
+  const t = tokenize(open)!;
+  // Code followed by a comment: the code part is finished, so it must be a whole, valid line.
+  if (t.length > 0 && open.includes('//')) return completeLine(open, scope);
+  const partial = t.length > 0 && t.at(-1)!.type === 'ident' && /[\w$]$/.test(open) ? t.at(-1)!.text : null;
+  const at = (k: number) => t[k]?.text;
+  const known = (k: number) => k < t.length - (partial !== null ? 1 : 0); // a finished token
+  const startsAny = (names: Iterable<string>, p: string) => [...names].some((n) => n.startsWith(p));
+  for (let k = 0; k < t.length; k++) {
+    const tok = t[k]!;
+    if (tok.type !== 'ident') continue;
+    const name = tok.text;
+    const prev = at(k - 1), next = known(k + 1) ? at(k + 1) : undefined;
+    if (prev === '.' || prev === '?.') {
+      // A property: its base decides. Only obs.F and Math.m exist.
+      const base = at(k - 2);
+      if (k === t.length - 1 && partial !== null) {
+        if (base === 'obs' && !startsAny(scope.fields, name)) return false;
+        if (base === 'Math' && !startsAny(MATH.keys(), name)) return false;
+      }
+      continue;
+    }
+    if (!known(k)) {
+      // The name being written: a keyword, obs/Math/action, a local — or any new name after const/let.
+      if (prev !== undefined && DECL.has(prev)) continue;
+      if (!startsAny([...KEYWORDS, 'obs', 'Math', 'action', ...scope.locals.keys()], name)) return false;
+      continue;
+    }
+    if (KEYWORDS.has(name)) {
+      if (name === 'return' && (next === ';' || next === '}')) return false;
+      continue;
+    }
+    if (prev !== undefined && DECL.has(prev)) {
+      if (next !== undefined && next !== '=') return false;
+      continue;
+    }
+    if (name === 'obs' || name === 'Math') {
+      if (next !== undefined && next !== '.') return false;
+      const member = known(k + 2) ? at(k + 2) : undefined;
+      if (member === undefined) continue; // still being written (checked above) or not started
+      if (t[k + 2]!.type !== 'ident') return false;
+      const after = known(k + 3) ? at(k + 3) : undefined;
+      if (name === 'obs') {
+        if (!scope.fields.includes(member)) return false;
+        if (after !== undefined && (after === '(' || after === '.' || after === '[' || ASSIGN.has(after))) return false;
+      } else {
+        if (!MATH.has(member)) return false;
+        if (after !== undefined && MATH.get(member) !== (after === '(')) return false;
+      }
+      continue;
+    }
+    if (RESERVED.has(name)) return false;
+    const kind = name === 'action' ? 'param' : scope.locals.get(name);
+    if (kind === undefined) return false;
+    if (next === '(' || next === '.' || next === '[' || next === '?.') return false;
+    if ((ASSIGN.has(next ?? '') || prev === '++' || prev === '--') && (kind === 'const' || kind === 'param')) return false;
+  }
+  return statementShape(t) !== null;
+}
+
+const BINARY = new Set(['+', '-', '*', '/', '%', '**', '<', '>', '<=', '>=', '==', '!=', '===', '!==', '&&', '||', '??']);
+const EQUALITY = new Set(['==', '!=', '===', '!==']);
+const UNARY = new Set(['!', '-', '+', 'typeof']);
+
+/**
+ * The shape of a statement a reward body is made of, for token-level decoding: `const|let|var NAME =
+ * EXPR;`, `NAME op= EXPR;`, `NAME++;` or `return EXPR;`, where EXPR is numbers, names, `obs.F`,
+ * `Math.m` / `Math.f(EXPR, …)`, unary `! - + typeof`, binary operators, `( )` and `? :`; a string
+ * only as the right side of an equality (`typeof action === "number"`). Returns null if `t` cannot
+ * start such a statement, else whether it is complete. Other statements (`if …`) are not shaped
+ * (`complete` true): the parse check after the line is their syntax check.
+ */
+export function statementShape(t: Token[]): { complete: boolean } | null {
+  let k = 0;
+  const first = t[0]?.text;
+  if (first === undefined) return { complete: false };
+  if (DECL.has(first)) {
+    if (t[1] === undefined) return { complete: false };
+    if (t[1].type !== 'ident') return null;
+    if (t[2] === undefined) return { complete: false };
+    if (t[2].text !== '=') return null;
+    k = 3;
+  } else if (first === 'return') k = 1;
+  else if (t[0]!.type === 'ident' && !KEYWORDS.has(first) && first !== 'obs' && first !== 'Math') {
+    if (t[1] === undefined) return { complete: false };
+    if (t[1].text === '++' || t[1].text === '--') return t[2] === undefined ? { complete: true } : t[2].text === ';' && t[3] === undefined ? { complete: true } : null;
+    if (!ASSIGN.has(t[1].text)) return null;
+    k = 2;
+  } else if (t[0]!.type === 'ident' && (first === 'if' || first === 'else')) return { complete: true };
+  else return null;
+  // EXPR: alternate operand / operator positions; a stack of open `(`, calls and `?`.
+  const stack: ('(' | 'call' | '?')[] = [];
+  let operand = true; // an operand is expected next
+  for (; k < t.length; k++) {
+    const tok = t[k]!, x = tok.text;
+    if (operand) {
+      if (UNARY.has(x)) continue;
+      if (x === '(') { stack.push('('); continue; }
+      if (x === ')' && stack.at(-1) === 'call' && t[k - 1]?.text === '(') { stack.pop(); operand = false; continue; }
+      if (tok.type === 'num') { operand = false; continue; }
+      if (tok.type === 'str') {
+        if (!EQUALITY.has(t[k - 1]?.text ?? '')) return null;
+        operand = false;
+        continue;
+      }
+      if (tok.type !== 'ident' || (KEYWORDS.has(x) && x !== 'true' && x !== 'false')) return null;
+      if (x === 'obs' || x === 'Math') {
+        // obs.F / Math.m, and a Math function's opening parenthesis
+        if (t[k + 1] === undefined) return { complete: false };
+        if (t[k + 1]!.text !== '.') return null;
+        if (t[k + 2] === undefined) return { complete: false };
+        if (t[k + 2]!.type !== 'ident') return null;
+        k += 2;
+        if (x === 'Math' && MATH.get(t[k]!.text) === true) {
+          if (t[k + 1] === undefined) return { complete: false };
+          if (t[k + 1]!.text !== '(') return null;
+          k += 1;
+          stack.push('call');
+          continue;
+        }
+      }
+      operand = false;
+      continue;
+    }
+    if (BINARY.has(x)) { operand = true; continue; }
+    if (x === '?') { stack.push('?'); operand = true; continue; }
+    if (x === ':') {
+      if (stack.at(-1) !== '?') return null;
+      stack.pop();
+      operand = true;
+      continue;
+    }
+    if (x === ')') {
+      const top = stack.at(-1);
+      if (top !== '(' && top !== 'call') return null;
+      stack.pop();
+      continue;
+    }
+    if (x === ',') {
+      if (stack.at(-1) !== 'call') return null;
+      operand = true;
+      continue;
+    }
+    if (x === ';') return stack.length === 0 && k === t.length - 1 ? { complete: true } : null;
+    return null;
+  }
+  return { complete: !operand && stack.length === 0 };
+}
+
+/** A whole line that passes the name check and, where it is shaped, is a complete statement. */
+export function completeLine(line: string, scope: Scope): boolean {
+  if (!checkLine(line, scope).ok) return false;
+  const t = tokenize(line)!;
+  return t.length === 0 || statementShape(t)?.complete === true; // a comment ends anywhere
+}
+
 /** Apply an accepted line's declarations. */
 export function declare(scope: Scope, check: LineCheck): void {
   if (check.ok) for (const [n, k] of check.declares) scope.locals.set(n, k);

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { Rng, type LanguageModel, type PpoConfig } from '@rlllm/core';
 import { RewardSandbox, type SandboxLimits } from './sandbox.ts';
-import { checkLine, declare, scopeOf, type LineCheck, type Scope } from './check.ts';
+import { checkLine, checkPrefix, completeLine, declare, scopeOf, type LineCheck, type Scope } from './check.ts';
 import { CandidateFailure, trainAndScore, type TrainStats } from './train.ts';
 
 export const TASK = '// Task: GridKeyDoor. Pick up the key, open the door and reach the goal.';
@@ -91,6 +91,13 @@ export interface WriterOptions {
   lineTokens: number;
   /** The task's observation fields (the static check's `obs.F`). */
   fields: readonly string[];
+  /**
+   * Token-level masking: while a line is written, a token is drawable only if the line can still
+   * pass the static check (`checkPrefix`). Off: whole lines are sampled freely and rejected after.
+   */
+  tokenMask: boolean;
+  /** Keep the task line and the function header in the prompt when it is too long (see `fitPrompt`). */
+  pinTask: boolean;
 }
 
 /**
@@ -112,7 +119,7 @@ export class LmRewardWriter implements RewardWriter {
   readonly stats = emptyDecodingStats();
   private readonly opts: WriterOptions;
   constructor(private readonly lm: LanguageModel, opts: Partial<WriterOptions> = {}) {
-    this.opts = { temperature: 0.6, topK: 10, maxLines: 14, tries: 16, codeTries: 4, returnTries: 8, lineTokens: 32, fields: KEYDOOR_FIELDS, ...opts };
+    this.opts = { temperature: 0.6, topK: 10, maxLines: 14, tries: 16, codeTries: 4, returnTries: 8, lineTokens: 32, fields: KEYDOOR_FIELDS, tokenMask: true, pinTask: true, ...opts };
   }
 
   private reject(reason: string) {
@@ -140,16 +147,29 @@ export class LmRewardWriter implements RewardWriter {
     const lines = [...prefixLines];
     // The kept lines of a mutation come from a reward that ran; their declarations are in scope.
     const scope = scopeOf(prefixLines, this.opts.fields).scope;
-    const prompt = () => `${context}\n${HEADER}${lines.map((l) => `\n${l}`).join('')}`;
+    const prompt = (extra: string[] = []) => this.fitPrompt(context, [...lines, ...extra]);
     let s = seed * 7919;
     const hasReturn = () => lines.some((l) => /^\s*return\b/.test(l));
     // The prompt ends with "\n " — one BPE token, the one that starts every body line in the corpus
     // (the second space of the indentation is part of the next token: " const", " //", " return") —
     // and generation stops at the end of the line.
+    // Token-level masking (`checkPrefix`): the line so far must still be completable into a line
+    // that passes the static name check and has the shape of a statement (`statementShape`); `head`
+    // is what precedes the generated text on that line. A token that ends the line (its newline)
+    // must leave a complete, valid line; the end-of-text token is never drawn inside a body.
+    const allow = (head: string) =>
+      this.opts.tokenMask
+        ? (cont: string, end: boolean) => {
+            if (end) return false;
+            const nl = cont.indexOf('\n');
+            const line = `${head}${nl < 0 ? cont : cont.slice(0, nl)}`.trimStart();
+            return nl < 0 ? checkPrefix(line, scope) : completeLine(line, scope);
+          }
+        : undefined;
     const sample = async (extra: string[]) => {
       this.stats.sampled++;
-      const p = `${prompt()}${extra.map((l) => `\n${l}`).join('')}\n `;
-      return (await this.lm.generate(p, { maxNewTokens: lineTokens, temperature, topK, seed: s++, stop: ['\n'] })).trim();
+      const p = `${prompt(extra)}\n `;
+      return (await this.lm.generate(p, { maxNewTokens: lineTokens, temperature, topK, seed: s++, stop: ['\n'], allow: allow('') })).trim();
     };
     const isComment = (l: string) => l.startsWith('//');
     while (lines.length < this.opts.maxLines && !hasReturn()) {
@@ -185,7 +205,7 @@ export class LmRewardWriter implements RewardWriter {
     // cannot hold such instructions, so the format is imposed: if the body has no `return`, the LM
     // writes the return expression after a forced "  return".
     for (let attempt = 0; attempt < this.opts.returnTries && !hasReturn(); attempt++) {
-      const gen = await this.lm.generate(`${prompt()}\n  return`, { maxNewTokens: lineTokens, temperature, topK, seed: s++, stop: ['\n'] });
+      const gen = await this.lm.generate(`${prompt()}\n  return`, { maxNewTokens: lineTokens, temperature, topK, seed: s++, stop: ['\n'], allow: allow('return') });
       this.stats.sampled++;
       const ret = `return${gen.trimEnd()}`;
       if (await this.accept(lines, scope, ret)) lines.push(`  ${ret}`);
@@ -195,6 +215,33 @@ export class LmRewardWriter implements RewardWriter {
       lines.push(`  ${await this.grammarReturn(`${prompt()}\n  return`, scope, s)}`);
     }
     return `${HEADER}\n${lines.join('\n')}\n}`;
+  }
+
+  /**
+   * The prompt: context, function header, body so far. When it does not fit the model's context
+   * (minus the new line's tokens), the task line and the function header stay — the model must
+   * always see which task it writes for — then the newest body lines are kept, then the other
+   * context lines (obs fields, reflection) nearest the header; the rest is left out. (Plain left
+   * truncation would drop the task line first: the tiny model then drifts into other tasks'
+   * rewards.) With `pinTask` off, the whole text is cut from the left by the LM.
+   */
+  private fitPrompt(context: string, body: string[]): string {
+    const whole = [context, HEADER, ...body].join('\n');
+    const budget = this.lm.info.contextLength - this.opts.lineTokens - 1; // − 1: the "\n " the line starts with
+    const fits = (parts: string[]) => this.lm.tokenize(`${parts.join('\n')}\n `).length <= budget;
+    if (!this.opts.pinTask || fits([whole])) return whole;
+    const ctx = context.split('\n');
+    const task = ctx.findIndex((l) => l.startsWith('// Task:'));
+    const keepCtx = ctx.map((_, i) => i === task);
+    const build = (from: number) => [...ctx.filter((_, i) => keepCtx[i]), HEADER, ...body.slice(from)];
+    let from = body.length;
+    while (from > 0 && fits(build(from - 1))) from--;
+    for (let i = ctx.length - 1; i >= 0; i--) {
+      if (keepCtx[i]) continue;
+      keepCtx[i] = true;
+      if (!fits(build(from))) keepCtx[i] = false;
+    }
+    return build(from).join('\n');
   }
 
   /**

@@ -21,6 +21,7 @@ export const schema = z.object({
   restartShare: z.number().min(0).max(1).default(0.25).describe('share of samples after round 1 that restart from scratch'),
   ablations: z.boolean().default(true).describe('also run Eureka without reflection and without evolution'),
   humanInit: z.boolean().default(true).describe('also run Eureka from human initialization (the human reward is the first best)'),
+  tokenMask: z.boolean().default(true).describe('constrained decoding: a token is drawable only if the line can still pass the static name check (false: whole lines sampled, rejected after)'),
   timeLimitMs: z.number().int().min(1).default(50).describe('sandbox wall-clock limit per reward call'),
   memoryMb: z.number().int().min(1).default(8).describe('sandbox memory limit'),
 });
@@ -32,7 +33,7 @@ async function run(config: Config, ctx: LeafContext) {
   const lm = await loadLanguageModel(ctx.model);
   // One writer per search variant (they share the model), so its decoding counters are per variant.
   const writers = new Map<string, LmRewardWriter>();
-  const writerFor = (name: string) => writers.get(name) ?? writers.set(name, new LmRewardWriter(lm)).get(name)!;
+  const writerFor = (name: string) => writers.get(name) ?? writers.set(name, new LmRewardWriter(lm, { tokenMask: config.tokenMask })).get(name)!;
   const context = envContext(lm.info.contextLength);
   const rewardFile = ctx.extra['reward-file'];
   if (rewardFile !== undefined && (rewardFile === 'true' || !existsSync(rewardFile)))

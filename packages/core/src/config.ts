@@ -105,6 +105,8 @@ export interface CliSpec<S extends AnyObject> {
   presets: Record<string, Partial<z.input<S>>>;
   /** Extra flags that are not config fields (already consumed flags are ignored here). */
   extraFlags?: Record<string, string>;
+  /** The language model used without --model, if the program's default is not "default". */
+  defaultModel?: string;
 }
 
 export interface CliResult<S extends AnyObject> {
@@ -128,7 +130,7 @@ export function helpText<S extends AnyObject>(spec: CliSpec<S>): string {
     `  ${presetNames.map((p) => '--' + p).join(', ').padEnd(26)} preset (default --${presetNames[0]})`,
     '  --seed N                   run one seed (default 1)',
     '  --seeds N                  run seeds 1..N and report mean and 95% CI',
-    '  --model SPEC               language model: "default", a local HF-layout folder, or a hub id',
+    `  --model SPEC               language model: "default", "rlllm/tiny-coder", a local HF-layout folder, or a hub id${spec.defaultModel ? ` (default ${spec.defaultModel})` : ''}`,
     '  --out DIR                  where report.json and events.jsonl go',
     '  --config FILE.json         config fields from a JSON file (flags override it)',
     '  --help                     this text',

@@ -26,11 +26,13 @@ export interface LeafMeta {
   metric: { name: string; higherIsBetter: boolean };
   /** The variant that is the paper's method. */
   method: string;
+  /** The language model without --model (default: 'default', the baked rlllm/tiny-gpt). */
+  defaultModel?: string;
 }
 
 export interface LeafContext {
   seeds: number[];
-  /** Language-model spec ('default' unless --model was given). */
+  /** Language-model spec (--model, else the leaf's `meta.defaultModel`, else 'default'). */
   model: string;
   /** Output directory (exists when run is called). */
   out: string;
@@ -75,12 +77,13 @@ export async function runLeaf<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S
   const log = new EventLog(join(out, 'events.jsonl'));
   const seeds = opts.seeds ?? [1];
   const t0 = performance.now();
-  log.log('start', { leaf: leaf.meta.leaf, preset, seeds, model: opts.model ?? 'default' });
+  const model = opts.model ?? leaf.meta.defaultModel ?? 'default';
+  log.log('start', { leaf: leaf.meta.leaf, preset, seeds, model });
   let result: LeafResult;
   try {
     result = await leaf.run(config, {
       seeds,
-      model: opts.model ?? 'default',
+      model,
       out,
       log,
       extra: opts.extra ?? {},
@@ -102,7 +105,7 @@ export async function runLeaf<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S
 /** The bin of a leaf: parse the standard flags, run, write, print a short summary. */
 export function leafMain<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S>, argv = process.argv.slice(2)): Promise<void> {
   return runMain(async () => {
-    const spec: CliSpec<S> = { name: leaf.meta.leaf, description: leaf.meta.description, schema: leaf.schema, presets: leaf.presets, extraFlags: leaf.extraFlags };
+    const spec: CliSpec<S> = { name: leaf.meta.leaf, description: leaf.meta.description, schema: leaf.schema, presets: leaf.presets, extraFlags: leaf.extraFlags, defaultModel: leaf.meta.defaultModel };
     const cli = parseCli(spec, argv);
     if (!cli) return; // --help
     const out = cli.out ?? join('runs', `${leaf.meta.leaf}-${new Date().toISOString().replace(/[:.]/g, '-')}`);

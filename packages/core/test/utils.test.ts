@@ -150,6 +150,15 @@ describe('runLeaf', () => {
     expect(readFileSync(join(out, 'events.jsonl'), 'utf8')).toMatch(/"type":"end"/);
   });
 
+  it('uses the leaf\'s default model unless --model is given', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'leaf-')), 'run');
+    const base = make();
+    const coderLeaf = { ...base, meta: { ...base.meta, defaultModel: 'rlllm/tiny-coder' } };
+    expect((await runLeaf(base, { out, quiet: true })).model).toBe('default');
+    expect((await runLeaf(coderLeaf, { out, quiet: true })).model).toBe('rlllm/tiny-coder');
+    expect((await runLeaf(coderLeaf, { out, quiet: true, model: 'some/dir' })).model).toBe('some/dir');
+  });
+
   it('leaves no output behind when the user handed in something bad', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'leaf-')), 'run');
     await expect(runLeaf(make(new UserError('bad model folder')), { out, quiet: true })).rejects.toThrow(/bad model/);

@@ -757,6 +757,24 @@ function rewardDoc(r: Prng): string {
   return rewardCode(r, task);
 }
 
+/**
+ * The corpus' code documents only — reward functions for the five tasks and reward reflections, in
+ * the corpus' ratio (220 : 60) — drawn fresh from `seed` and de-duplicated: the continued-training
+ * data of the code model `rlllm/tiny-coder` (src/bakeCoder.ts).
+ */
+export function codeDocuments(seed: number, n: number): string[] {
+  const r = new Prng(seed);
+  const seen = new Set<string>();
+  const docs: string[] = [];
+  for (let i = 0; i < n * 4 && docs.length < n; i++) {
+    const doc = (r.chance(220 / 280) ? rewardDoc(r) : rewardReflectionDoc(r)).replace(/(\S) {2,}/g, '$1 ').trim();
+    if (seen.has(doc)) continue;
+    seen.add(doc);
+    docs.push(doc);
+  }
+  return docs;
+}
+
 function rewardReflectionDoc(r: Prng): string {
   const forms: (() => string)[] = [
     () => `Reward reflection: the pole fell often, so the angle penalty should be larger. Try ${r.pick(['1.0', '2.0'])} instead of ${r.pick(['0.1', '0.2'])}.`,

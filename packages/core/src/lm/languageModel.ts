@@ -9,6 +9,7 @@
  * A model is named by a spec:
  *   'default' | 'rlllm/tiny-gpt'  the baked model shipped in @rlllm/tiny-lm (found on disk at run time;
  *                                 core never imports tiny-lm code)
+ *   'rlllm/tiny-coder'            the same model trained further on code (also baked in @rlllm/tiny-lm)
  *   a folder path                 any model in Hugging Face layout (config.json, tokenizer.json,
  *                                 tokenizer_config.json, onnx/model.onnx)
  *   'org/name'                    a hub id, downloaded and cached by transformers.js — the only case in
@@ -97,12 +98,18 @@ export interface LoadOptions {
 
 const TINY_LM_NAME = 'rlllm/tiny-gpt';
 const BAKE_HINT = 'run `npm run bake -w @rlllm/tiny-lm` (or `git checkout packages/tiny-lm/baked`)';
+/** The code model: tiny-gpt trained further on the corpus' code documents (tiny-lm src/bakeCoder.ts). */
+const TINY_CODER_NAME = 'rlllm/tiny-coder';
+const CODER_HINT = 'run `npm run bake:coder -w @rlllm/tiny-lm` (or `git checkout packages/tiny-lm/baked`)';
 const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', path.join('onnx', 'model.onnx')];
 
 type Resolved = { kind: 'local'; name: string; dir: string; hint: string } | { kind: 'hub'; name: string };
 
-/** Where the baked default lives: located through tiny-lm's package.json, without importing its code. */
-export function tinyLmDir(): string {
+/**
+ * Where the baked default lives (`name` 'tiny-gpt'; 'tiny-coder' for the code model): located
+ * through tiny-lm's package.json, without importing its code.
+ */
+export function tinyLmDir(name: 'tiny-gpt' | 'tiny-coder' = 'tiny-gpt'): string {
   const req = createRequire(import.meta.url);
   let pkg: string;
   try {
@@ -110,11 +117,12 @@ export function tinyLmDir(): string {
   } catch {
     throw new UserError(`loadLanguageModel: package @rlllm/tiny-lm not found from ${path.dirname(new URL(import.meta.url).pathname)}; run \`npm install\` at the repo root`);
   }
-  return path.join(path.dirname(pkg), 'baked', 'rlllm', 'tiny-gpt');
+  return path.join(path.dirname(pkg), 'baked', 'rlllm', name);
 }
 
 function resolveSpec(spec: string): Resolved {
   if (spec === 'default' || spec === TINY_LM_NAME) return { kind: 'local', name: TINY_LM_NAME, dir: tinyLmDir(), hint: BAKE_HINT };
+  if (spec === TINY_CODER_NAME) return { kind: 'local', name: TINY_CODER_NAME, dir: tinyLmDir('tiny-coder'), hint: CODER_HINT };
   const looksLikePath = spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('~') || path.isAbsolute(spec) || existsSync(spec);
   if (looksLikePath) {
     const dir = path.resolve(spec);

@@ -96,8 +96,6 @@ export interface WriterOptions {
    * pass the static check (`checkPrefix`). Off: whole lines are sampled freely and rejected after.
    */
   tokenMask: boolean;
-  /** Keep the task line and the function header in the prompt when it is too long (see `fitPrompt`). */
-  pinTask: boolean;
 }
 
 /**
@@ -119,7 +117,7 @@ export class LmRewardWriter implements RewardWriter {
   readonly stats = emptyDecodingStats();
   private readonly opts: WriterOptions;
   constructor(private readonly lm: LanguageModel, opts: Partial<WriterOptions> = {}) {
-    this.opts = { temperature: 0.6, topK: 10, maxLines: 14, tries: 16, codeTries: 4, returnTries: 8, lineTokens: 32, fields: KEYDOOR_FIELDS, tokenMask: true, pinTask: true, ...opts };
+    this.opts = { temperature: 0.6, topK: 10, maxLines: 14, tries: 16, codeTries: 4, returnTries: 8, lineTokens: 32, fields: KEYDOOR_FIELDS, tokenMask: false, ...opts };
   }
 
   private reject(reason: string) {
@@ -147,7 +145,8 @@ export class LmRewardWriter implements RewardWriter {
     const lines = [...prefixLines];
     // The kept lines of a mutation come from a reward that ran; their declarations are in scope.
     const scope = scopeOf(prefixLines, this.opts.fields).scope;
-    const prompt = (extra: string[] = []) => this.fitPrompt(context, [...lines, ...extra]);
+    // Too long for the model's context, the prompt is cut from the left by the LM (oldest first).
+    const prompt = (extra: string[] = []) => [context, HEADER, ...lines, ...extra].join('\n');
     let s = seed * 7919;
     const hasReturn = () => lines.some((l) => /^\s*return\b/.test(l));
     // The prompt ends with "\n " — one BPE token, the one that starts every body line in the corpus
@@ -218,33 +217,6 @@ export class LmRewardWriter implements RewardWriter {
   }
 
   /**
-   * The prompt: context, function header, body so far. When it does not fit the model's context
-   * (minus the new line's tokens), the task line and the function header stay — the model must
-   * always see which task it writes for — then the newest body lines are kept, then the other
-   * context lines (obs fields, reflection) nearest the header; the rest is left out. (Plain left
-   * truncation would drop the task line first: the tiny model then drifts into other tasks'
-   * rewards.) With `pinTask` off, the whole text is cut from the left by the LM.
-   */
-  private fitPrompt(context: string, body: string[]): string {
-    const whole = [context, HEADER, ...body].join('\n');
-    const budget = this.lm.info.contextLength - this.opts.lineTokens - 1; // − 1: the "\n " the line starts with
-    const fits = (parts: string[]) => this.lm.tokenize(`${parts.join('\n')}\n `).length <= budget;
-    if (!this.opts.pinTask || fits([whole])) return whole;
-    const ctx = context.split('\n');
-    const task = ctx.findIndex((l) => l.startsWith('// Task:'));
-    const keepCtx = ctx.map((_, i) => i === task);
-    const build = (from: number) => [...ctx.filter((_, i) => keepCtx[i]), HEADER, ...body.slice(from)];
-    let from = body.length;
-    while (from > 0 && fits(build(from - 1))) from--;
-    for (let i = ctx.length - 1; i >= 0; i--) {
-      if (keepCtx[i]) continue;
-      keepCtx[i] = true;
-      if (!fits(build(from))) keepCtx[i] = false;
-    }
-    return build(from).join('\n');
-  }
-
-  /**
    * Constrained decoding of `return t1 ± t2 ± …;` over the declared components (or, with none, the
    * task's fields): at each step the allowed continuations are scored by the LM and one is sampled
    * from their renormalized probabilities (temperature as above), until the LM picks the end `;`.
@@ -298,6 +270,14 @@ export interface SearchConfig {
    * the first "best so far" that mutations start from. Not counted among generated candidates.
    */
   init?: string;
+  /**
+   * Final selection (0 = off: the best single search run wins, as in Eureka). Otherwise the top
+   * `finalists` distinct rewards by search fitness (runs of identical code pooled) are trained
+   * `rescoreRuns` more times with fresh PPO seeds and the highest mean wins: with one short PPO run
+   * per candidate the max of K×N noisy scores mostly picks luck (the winner's curse).
+   */
+  finalists?: number;
+  rescoreRuns?: number;
 }
 
 export interface SearchResult {
@@ -308,6 +288,8 @@ export interface SearchResult {
   ranPerIteration: number[];
   /** The reflection texts that went into the prompts (for the report). */
   reflections: string[];
+  /** Final selection (if on): each finalist's source and all its training runs' fitness, best first. */
+  finalists: { source: string; runs: number[]; mean: number }[];
 }
 
 /** Reward reflection (Eureka §3.3): the tracked component values and the task outcome, as text. */
@@ -385,6 +367,27 @@ export async function eurekaSearch(writer: RewardWriter, context: string, cfg: S
   }
   // Without evolution the curve is flat over the same sample budget: expand to `iterations` points.
   while (bestPerIteration.length < cfg.iterations) bestPerIteration.push(bestPerIteration.at(-1)!);
-  return { best, candidates, bestPerIteration, ranPerIteration, reflections };
+  // Final selection: the same extra training for every search variant, once, after the last round.
+  const finalists: SearchResult['finalists'] = [];
+  if ((cfg.finalists ?? 0) > 0 && best !== null) {
+    const runs = new Map<string, number[]>();
+    for (const c of candidates) if (c.ran) (runs.get(c.source) ?? runs.set(c.source, []).get(c.source)!).push(c.fitness);
+    const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const top = [...runs].sort((a, b) => avg(b[1]) - avg(a[1])).slice(0, cfg.finalists);
+    for (const [source, rs] of top) {
+      for (let r = 0; r < (cfg.rescoreRuns ?? 2); r++) {
+        try {
+          rs.push((await trainAndScore(source, cfg.ppo, { seed: seed * 7907 + 500_009 + n++, evalEpisodes: cfg.evalEpisodes, limits: cfg.limits })).fitness);
+        } catch (e) {
+          if (!(e instanceof CandidateFailure)) throw e;
+          rs.push(0); // it ran before but failed on the states of this run (NaN, ∞): no policy
+        }
+      }
+      finalists.push({ source, runs: rs, mean: avg(rs) });
+    }
+    finalists.sort((a, b) => b.mean - a.mean);
+    best = candidates.find((c) => c.ran && c.source === finalists[0]!.source)!;
+  }
+  return { best, candidates, bestPerIteration, ranPerIteration, reflections, finalists };
 }
 

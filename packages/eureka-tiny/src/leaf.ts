@@ -19,9 +19,11 @@ export const schema = z.object({
   evalEpisodes: z.number().int().min(5).default(200).describe('episodes to measure the success rate'),
   finalRuns: z.number().int().min(1).default(1).describe('final PPO runs per variant and seed (fresh seeds); the seed\'s value is their mean'),
   restartShare: z.number().min(0).max(1).default(0.25).describe('share of samples after round 1 that restart from scratch'),
+  finalists: z.number().int().min(0).default(0).describe('final selection: the top N distinct rewards of a search are trained again and the best mean wins (0 = the best single search run, as in Eureka)'),
+  rescoreRuns: z.number().int().min(1).default(2).describe('extra PPO runs per finalist'),
   ablations: z.boolean().default(true).describe('also run Eureka without reflection and without evolution'),
   humanInit: z.boolean().default(true).describe('also run Eureka from human initialization (the human reward is the first best)'),
-  tokenMask: z.boolean().default(true).describe('constrained decoding: a token is drawable only if the line can still pass the static name check (false: whole lines sampled, rejected after)'),
+  tokenMask: z.boolean().default(false).describe('token-level masking while a line is written (the static check as a mask); off: whole lines are sampled and rejected after (measured better, see README)'),
   timeLimitMs: z.number().int().min(1).default(50).describe('sandbox wall-clock limit per reward call'),
   memoryMb: z.number().int().min(1).default(8).describe('sandbox memory limit'),
 });
@@ -67,10 +69,10 @@ async function run(config: Config, ctx: LeafContext) {
       ctx.log.log('fixed', { seed, variant: name, fitness: f });
     }
     for (const [name, opts] of searches) {
-      const total = config.iterations * config.samples + (opts.init ? 1 : 0);
+      const total = config.iterations * config.samples + (opts.init ? 1 : 0); // + final selection's re-runs (not counted)
       const bar = ctx.progress(`seed ${seed}: ${name}`, total);
       let done = 0;
-      const res = await eurekaSearch(writerFor(name), context, { ...opts, iterations: config.iterations, samples: config.samples, restartShare: config.restartShare, ppo, evalEpisodes: config.evalEpisodes, limits }, seed, (c) => {
+      const res = await eurekaSearch(writerFor(name), context, { ...opts, iterations: config.iterations, samples: config.samples, restartShare: config.restartShare, finalists: config.finalists, rescoreRuns: config.rescoreRuns, ppo, evalEpisodes: config.evalEpisodes, limits }, seed, (c) => {
         ctx.log.log('candidate', { seed, variant: name, iteration: c.iteration, origin: c.origin, ran: c.ran, error: c.error, fitness: c.fitness, source: c.source });
         bar.update(++done, c.ran ? `fitness ${c.fitness.toFixed(2)}` : 'did not run');
       });
@@ -103,6 +105,7 @@ async function run(config: Config, ctx: LeafContext) {
           topErrors: topErrors(all.map((c) => c.error).filter((e): e is string => !!e)),
           bestSourcePerSeed: rs.map((r) => r.best?.source ?? null),
           bestSearchFitnessPerSeed: rs.map((r) => r.best?.fitness ?? null),
+          finalistsPerSeed: rs.map((r) => r.finalists.map((f) => ({ runs: f.runs, mean: f.mean, source: f.source }))),
           bestReward: bestOverall ? { source: bestOverall.source, searchFitness: bestOverall.fitness, components: bestOverall.stats?.components } : null,
           reflectionsSeed1: rs[0]?.reflections ?? [],
           decoding: writers.get(name)?.stats ?? null,
@@ -143,11 +146,13 @@ export const leaf: Leaf<typeof schema> = {
     description: 'Eureka on a key-door gridworld: LLM-written reward code in a QuickJS sandbox, evolutionary search, reward reflection',
     metric: { name: 'task fitness (success rate)', higherIsBetter: true },
     method: 'eureka',
+    // Eureka writes rewards with a coding LLM: the code model (tiny-gpt trained further on code).
+    defaultModel: 'rlllm/tiny-coder',
   },
   schema,
   presets: {
     quick: { iterations: 2, samples: 3, ppoSteps: 4096, evalEpisodes: 30, ablations: false, humanInit: false },
-    full: { iterations: 3, samples: 4, ppoSteps: 8192, evalEpisodes: 200, finalRuns: 3, ablations: true },
+    full: { iterations: 3, samples: 4, ppoSteps: 16384, evalEpisodes: 200, finalRuns: 3, finalists: 3, ablations: true, humanInit: false },
   },
   extraFlags: { '--reward-file': 'PATH.js: also train and score your own `function reward(obs, action)` through the same sandbox (variant "user-reward")' },
   run,

@@ -6,19 +6,24 @@ import { runLeaf, Report } from '@rlllm/core';
 import { leaf } from '../src/index.ts';
 
 describe('end to end', () => {
-  it('a small run with the tiny LM and a --reward-file writes a valid report', async () => {
+  it('a small run with the code model, final selection and a --reward-file writes a valid report', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'eureka-e2e-'));
     const file = path.join(dir, 'mine.js');
     writeFileSync(file, 'function reward(obs, action) {\n  return (obs.atGoal ? 5 : 0) - 0.1 * obs.distToGoal;\n}\n');
-    const report = await runLeaf(leaf, { preset: 'quick', seeds: [1], out: path.join(dir, 'out'), extra: { 'reward-file': file }, config: { samples: 2, iterations: 2, ppoSteps: 1024, evalEpisodes: 10 }, quiet: true });
+    const report = await runLeaf(leaf, { preset: 'quick', seeds: [1], out: path.join(dir, 'out'), extra: { 'reward-file': file }, config: { samples: 2, iterations: 2, ppoSteps: 1024, evalEpisodes: 10, finalists: 2, rescoreRuns: 1 }, quiet: true });
     const onDisk = Report.parse(JSON.parse(readFileSync(path.join(dir, 'out', 'report.json'), 'utf8')));
     expect(onDisk.method).toBe('eureka');
+    expect(onDisk.model).toBe('rlllm/tiny-coder'); // the leaf's default: the code model
     expect(Object.keys(onDisk.variants).sort()).toEqual(['eureka', 'human', 'sparse', 'user-reward']);
     for (const v of Object.values(report.variants)) expect(v.mean).toBeGreaterThanOrEqual(0);
     const extra = report.extra as { shareDidNotRun: number; search: { eureka: { candidates: number; shareRanPerIteration: number[] } } };
     expect(extra.search.eureka.candidates).toBe(4);
     expect(extra.search.eureka.shareRanPerIteration).toHaveLength(2);
     expect(extra.shareDidNotRun).toBeGreaterThanOrEqual(0);
+    // Final selection ran: each finalist has its search run(s) + 1 re-run.
+    const fin = (report.extra as { search: { eureka: { finalistsPerSeed: { runs: number[] }[][] } } }).search.eureka.finalistsPerSeed[0]!;
+    expect(fin.length).toBeGreaterThanOrEqual(1);
+    for (const f of fin) expect(f.runs.length).toBeGreaterThanOrEqual(2);
     expect(report.curves[0]!.x).toEqual([1, 2]);
     expect(readFileSync(path.join(dir, 'out', 'events.jsonl'), 'utf8')).toContain('"candidate"');
   }, 90_000);

@@ -65,6 +65,25 @@ describe('Eureka loop with a stub LM', () => {
     expect(w.contexts[0]).toMatch(/^Reward reflection: the success rate/);
   }, 60_000);
 
+  it('final selection: the top rewards (identical code pooled) are trained again and the best mean wins', async () => {
+    const SPARSE = 'function reward(obs, action) {\n  return obs.atGoal ? 1 : 0;\n}';
+    const w = new StubWriter([SPARSE, BROKEN, HUMAN_REWARD, SPARSE]);
+    const res = await eurekaSearch(w, TASK, { ...cfg, finalists: 2, rescoreRuns: 2 }, 5);
+    expect(res.finalists.map((f) => f.source).sort()).toEqual([HUMAN_REWARD, SPARSE].sort());
+    const sparse = res.finalists.find((f) => f.source === SPARSE)!;
+    const human = res.finalists.find((f) => f.source === HUMAN_REWARD)!;
+    expect(sparse.runs).toHaveLength(4); // 2 search runs of the same code + 2 re-runs
+    expect(human.runs).toHaveLength(3);
+    expect(sparse.runs.slice(0, 2)).toEqual(res.candidates.filter((c) => c.source === SPARSE).map((c) => c.fitness));
+    for (const f of res.finalists) expect(f.mean).toBeCloseTo(f.runs.reduce((a, b) => a + b, 0) / f.runs.length, 12);
+    expect(res.finalists[0]!.mean).toBeGreaterThanOrEqual(res.finalists[1]!.mean);
+    expect(res.best!.source).toBe(res.finalists[0]!.source);
+    // Off by default: the best single search run wins and nothing is re-trained.
+    const plain = await eurekaSearch(new StubWriter([SPARSE, BROKEN, HUMAN_REWARD, SPARSE]), TASK, cfg, 5);
+    expect(plain.finalists).toEqual([]);
+    expect(plain.candidates.map((c) => c.fitness)).toEqual(res.candidates.map((c) => c.fitness));
+  }, 120_000);
+
   it('environment as context: the env source minus its reward for long-context models, the corpus task and obs lines for 128 tokens', () => {
     expect(envContext(128)).toBe(`${TASK}\n${OBS_LINE}`);
     const long = envContext(4096);

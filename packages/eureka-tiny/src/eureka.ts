@@ -7,6 +7,8 @@
  *     some are random restarts; code that does not run gets its error fed back and is counted;
  *  3. reward reflection — `reflect`: per reward component, the values tracked during training,
  *     summarized as text for the next prompt.
+ * and, not in the paper, an optional final selection (`finalists`): the top rewards are trained
+ * again and the best mean wins, against the winner's curse of one noisy PPO run per candidate.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -149,9 +151,6 @@ export class LmRewardWriter implements RewardWriter {
     const prompt = (extra: string[] = []) => [context, HEADER, ...lines, ...extra].join('\n');
     let s = seed * 7919;
     const hasReturn = () => lines.some((l) => /^\s*return\b/.test(l));
-    // The prompt ends with "\n " — one BPE token, the one that starts every body line in the corpus
-    // (the second space of the indentation is part of the next token: " const", " //", " return") —
-    // and generation stops at the end of the line.
     // Token-level masking (`checkPrefix`): the line so far must still be completable into a line
     // that passes the static name check and has the shape of a statement (`statementShape`); `head`
     // is what precedes the generated text on that line. A token that ends the line (its newline)
@@ -165,6 +164,9 @@ export class LmRewardWriter implements RewardWriter {
             return nl < 0 ? checkPrefix(line, scope) : completeLine(line, scope);
           }
         : undefined;
+    // The prompt ends with "\n " — one BPE token, the one that starts every body line in the corpus
+    // (the second space of the indentation is part of the next token: " const", " //", " return") —
+    // and generation stops at the end of the line.
     const sample = async (extra: string[]) => {
       this.stats.sampled++;
       const p = `${prompt(extra)}\n `;

@@ -75,7 +75,7 @@ export interface LanguageModel {
    * from the left (its oldest tokens are dropped) so that the newest context is kept.
    */
   generate(prompt: string, opts?: GenerateOptions): Promise<string>;
-  /** generate(), also saying why it stopped: the model's end-of-text token, a stop string, or the length cap. */
+  /** generate(), also saying why it stopped: the model's end-of-text token, a stop string, the length cap, or `allow`. */
   generateDetailed(prompt: string, opts?: GenerateOptions): Promise<{ text: string; stoppedBy: StopReason }>;
   /**
    * For each continuation c: Σ_t log p(c_t | prompt, c_<t). The prompt and each continuation are
@@ -319,7 +319,7 @@ class HfLanguageModel implements LanguageModel {
       const row = (logits.data as Float32Array).subarray((T - 1) * V, T * V);
       let next: number;
       if (opts.allow) {
-        const allowed = this.allowedIds(row, text, opts.allow, temperature > 0 ? topK : 1);
+        const allowed = this.allowedIds(row, text, opts.allow, temperature === 0 ? 1 : topK > 0 && topK < row.length ? topK : 0);
         if (allowed.length === 0) return { text, stoppedBy: 'constraint' };
         next = temperature > 0 ? sampleAmong(row, allowed, temperature, rng) : allowed[0]!;
       } else next = temperature > 0 ? sample(row, temperature, topK, rng) : argmax(row);

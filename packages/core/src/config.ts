@@ -107,6 +107,8 @@ export interface CliSpec<S extends AnyObject> {
   extraFlags?: Record<string, string>;
   /** The language model used without --model, if the program's default is not "default". */
   defaultModel?: string;
+  /** The leaf's variants under a config (listed in --help with their roles). */
+  variants?: (config: z.infer<S>) => { name: string; role: string; about: string }[];
 }
 
 export interface CliResult<S extends AnyObject> {
@@ -115,6 +117,8 @@ export interface CliResult<S extends AnyObject> {
   seeds: number[];
   model?: string;
   out?: string;
+  /** Worker processes for the seeds (--workers; undefined = the default, one per core). */
+  workers?: number;
   /** Extra flags given (name without dashes → string value or "true"). */
   extra: Record<string, string>;
 }
@@ -124,18 +128,25 @@ export function helpText<S extends AnyObject>(spec: CliSpec<S>): string {
   const lines = [
     `${spec.name} — ${spec.description}`,
     '',
-    `usage: ${spec.name} [${presetNames.map((p) => '--' + p).join('|')}] [--seed N | --seeds N] [--model SPEC] [--out DIR] [--config FILE.json] [flags]`,
+    `usage: ${spec.name} [${presetNames.map((p) => '--' + p).join('|')}] [--seed N | --seeds N] [--workers N] [--model SPEC] [--out DIR] [--config FILE.json] [flags]`,
     '',
     'common flags:',
     `  ${presetNames.map((p) => '--' + p).join(', ').padEnd(26)} preset (default --${presetNames[0]})`,
     '  --seed N                   run one seed (default 1)',
     '  --seeds N                  run seeds 1..N and report mean and 95% CI',
+    '  --workers N                worker processes for the seeds (default: one per core; same numbers for any N)',
     `  --model SPEC               language model: "default", "rlllm/tiny-coder", a local HF-layout folder, or a hub id${spec.defaultModel ? ` (default ${spec.defaultModel})` : ''}`,
     '  --out DIR                  where report.json and events.jsonl go',
     '  --config FILE.json         config fields from a JSON file (flags override it)',
     '  --help                     this text',
   ];
   for (const [flag, desc] of Object.entries(spec.extraFlags ?? {})) lines.push(`  ${flag.padEnd(26)} ${desc}`);
+  if (spec.variants) {
+    // The variants of the default preset's config (some presets add optional ones).
+    const cfg = spec.schema.parse(spec.presets[presetNames[0]!] ?? {});
+    lines.push('', `variants (--${presetNames[0]}):`);
+    for (const v of spec.variants(cfg)) lines.push(`  ${v.name.padEnd(30)} ${v.role.padEnd(11)} ${v.about}`);
+  }
   lines.push('', 'config fields:');
   for (const f of describeFields(spec.schema)) {
     const type = f.kind === 'enum' ? f.choices!.join('|') : f.kind;
@@ -163,6 +174,8 @@ export function parseCli<S extends AnyObject>(spec: CliSpec<S>, argv: string[] =
   const fields = new Map(describeFields(spec.schema).map((f) => [f.flag, f]));
   const presetNames = Object.keys(spec.presets);
   let preset = presetNames[0]!;
+  let presetFlag: string | undefined;
+  let workers: number | undefined;
   let seed: number | undefined;
   let nSeeds: number | undefined;
   let model: string | undefined;
@@ -198,8 +211,12 @@ export function parseCli<S extends AnyObject>(spec: CliSpec<S>, argv: string[] =
       console.log(helpText(spec));
       return null;
     }
-    if (presetNames.includes(arg.slice(2)) && arg.startsWith('--')) preset = arg.slice(2);
-    else if (arg === '--seed') seed = intArg(arg, next(), 0);
+    if (presetNames.includes(arg.slice(2)) && arg.startsWith('--')) {
+      if (presetFlag !== undefined && presetFlag !== arg) throw new UserError(`flags ${presetFlag} and ${arg} both given. Fix: use one of them.`);
+      presetFlag = arg;
+      preset = arg.slice(2);
+    } else if (arg === '--seed') seed = intArg(arg, next(), 0);
+    else if (arg === '--workers') workers = intArg(arg, next(), 1);
     else if (arg === '--seeds') nSeeds = intArg(arg, next(), 1);
     else if (arg === '--model') model = next();
     else if (arg === '--out') out = next();
@@ -222,12 +239,12 @@ export function parseCli<S extends AnyObject>(spec: CliSpec<S>, argv: string[] =
   parseConfig(spec.schema.partial().strict(), overrides, 'flag');
   const config = parseConfig(spec.schema.strict(), { ...spec.presets[preset], ...fromFile, ...overrides }, `config (--${preset})`) as z.infer<S>;
   const seeds = nSeeds !== undefined ? Array.from({ length: nSeeds }, (_, k) => k + 1) : [seed ?? 1];
-  return { config, preset, seeds, model, out, extra };
+  return { config, preset, seeds, model, out, workers, extra };
 }
 
 /**
- * Run a CLI main: user errors print one line and exit 2; anything else prints the stack and
- * exits 1. Keeps every program's failure behaviour identical.
+ * Run a CLI main: user errors print one line and exit 2; a failed experiment variant prints one line
+ * and exits 1; anything else prints the stack and exits 1. Keeps every program's failure behaviour identical.
  */
 export async function runMain(main: () => Promise<void>): Promise<void> {
   try {
@@ -236,6 +253,11 @@ export async function runMain(main: () => Promise<void>): Promise<void> {
     if (e instanceof UserError) {
       process.stderr.write(`error: ${e.message}\n`);
       process.exit(2);
+    }
+    // A variant of an experiment failed (experiment.ts VariantFailure): one line; its stack is in events.jsonl.
+    if ((e as Error)?.name === 'VariantFailure') {
+      process.stderr.write(`error: ${(e as Error).message} (the stack is in the run's events.jsonl)\n`);
+      process.exit(1);
     }
     process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
     process.exit(1);

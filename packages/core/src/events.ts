@@ -13,10 +13,12 @@ export class EventLog {
     readonly file: string | null,
     /** Keep events in memory too (small runs, tests). */
     private readonly keep = false,
+    /** Add to an existing file instead of starting it afresh (the experiment runner's worker processes). */
+    append = false,
   ) {
     if (file) {
       mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, '');
+      if (!append) writeFileSync(file, '');
     }
   }
 

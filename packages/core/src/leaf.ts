@@ -1,60 +1,58 @@
 /**
- * The leaf contract (DESIGN.md): every leaf package exports a `Leaf` — a zod config schema with
- * `quick` and `full` presets and `run(config, ctx) → Report` — and a bin that calls `leafMain`.
- * The showcase runs leaves through the same `runLeaf`, so a leaf behaves identically from its CLI
- * and from the showcase.
+ * The leaf contract: every leaf package exports a `Leaf` — its metadata, a zod config schema with
+ * `quick` and `full` presets, and the list of its variants, each `(seed, config, ctx) → measurements`
+ * with its role (method, ablation, baseline, upper bound, reference) — and a bin that calls
+ * `leafMain`. The experiment runner (experiment.ts) does the rest: seeds (in parallel worker
+ * processes), aggregation, CIs, paired differences, the report. The showcase runs leaves through the
+ * same `runLeaf`, so a leaf behaves identically from its CLI and from the showcase.
  *
- *   npx <leaf> [--quick|--full] [--seed N | --seeds N] [--model SPEC] [--out DIR] [--config FILE]
+ *   npx <leaf> [--quick|--full] [--seed N | --seeds N] [--workers N] [--model SPEC] [--out DIR] [--config FILE]
  *
  * writes DIR/report.json (validated, atomic) and DIR/events.jsonl.
  */
-import { existsSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseCli, runMain, UserError, type CliSpec } from './config.ts';
 import { EventLog } from './events.ts';
-import { Progress } from './progress.ts';
+import { aggregate, MAIN_GROUP, runSeeds, type MeasuredReport, type Variant } from './experiment.ts';
 import { writeReport, type Report } from './report.ts';
+import { taxonomyOf } from './taxonomy.ts';
 
 export interface LeafMeta {
-  /** Package name without scope, e.g. "saycan-tiny". */
+  /** Package name without scope, e.g. "saycan-tiny" (its tree path comes from taxonomy.ts). */
   leaf: string;
-  /** Path in the taxonomy tree, e.g. "RL+LLM / without language feedback". */
-  taxonomy: string;
+  /** The tree path, for leaves that are not in taxonomy.ts (test doubles). */
+  taxonomy?: string;
   paper: string;
   description: string;
   metric: { name: string; higherIsBetter: boolean };
-  /** The variant that is the paper's method. */
-  method: string;
   /** The language model without --model (default: 'default', the baked rlllm/tiny-gpt). */
   defaultModel?: string;
+  /** Stats (dotted paths into each variant's stats) that are also compared method − ablation/baseline, in the metric's direction. */
+  pairedStats?: string[];
 }
 
-export interface LeafContext {
-  seeds: number[];
-  /** Language-model spec (--model, else the leaf's `meta.defaultModel`, else 'default'). */
+/** What `check` gets: enough to validate inputs before any work starts. */
+export interface CheckContext {
   model: string;
-  /** Output directory (exists when run is called). */
-  out: string;
-  log: EventLog;
-  /** Make a progress display for a phase of the run (quiet under the showcase). */
-  progress(label: string, total: number): Progress;
-  /** Extra CLI flags the leaf declared (name → value). */
-  extra: Record<string, string>;
+  flags: Record<string, string>;
 }
-
-/** What a leaf's run returns: the measurements. runLeaf adds the identity fields (from `meta`),
- *  the seeds and config it ran with, and the wall time. */
-export type LeafResult = Omit<Report, 'leaf' | 'taxonomy' | 'paper' | 'metric' | 'method' | 'seeds' | 'config' | 'seconds'>;
 
 export interface Leaf<S extends z.ZodObject<z.ZodRawShape>> {
   meta: LeafMeta;
+  /** `import.meta.url` of the module that exports this leaf as `leaf` (worker processes import it). */
+  module: string;
   schema: S;
   presets: { quick: Partial<z.input<S>>; full: Partial<z.input<S>> };
   /** Leaf-specific flags beyond the config fields, with help text (e.g. "--instructions FILE.json"). */
   extraFlags?: Record<string, string>;
-  /** Runs every variant over ctx.seeds and returns the measurements. */
-  run(config: z.infer<S>, ctx: LeafContext): Promise<LeafResult>;
+  /** The variants, in the order they run on each seed (the method's stages first). */
+  variants(config: z.infer<S>): Variant<z.infer<S>>[];
+  /** Validate inputs (model roles, user files) before any work: throw a UserError. */
+  check?(config: z.infer<S>, ctx: CheckContext): Promise<void> | void;
+  /** Cross-seed additions computed from the aggregated numbers (e.g. a plot of two means). */
+  finish?(measured: MeasuredReport, config: z.infer<S>): Partial<MeasuredReport>;
 }
 
 export interface RunLeafOptions {
@@ -65,38 +63,71 @@ export interface RunLeafOptions {
   /** Overrides on top of the preset. */
   config?: Record<string, unknown>;
   extra?: Record<string, string>;
+  /** Worker processes for the seeds (default: the cores; 1 = this process). */
+  workers?: number;
   quiet?: boolean;
 }
 
-/** Run a leaf programmatically: validate config, run, write report.json + events.jsonl. */
+/** The name a report gives a model spec. */
+export function modelName(spec: string): string {
+  if (spec === 'default') return 'rlllm/tiny-gpt';
+  return existsSync(spec) ? resolve(spec) : spec;
+}
+
+/** Make the output folder, or say in one line why it cannot be (before any work). */
+function prepareOut(out: string): boolean {
+  const existed = existsSync(out);
+  if (existed && !statSync(out).isDirectory()) throw new UserError(`--out ${out}: is a file. Fix: pass a folder path.`);
+  for (let d = dirname(out); d !== dirname(d); d = dirname(d)) {
+    if (existsSync(d)) {
+      if (!statSync(d).isDirectory()) throw new UserError(`--out ${out}: ${d} is a file, so no folder can be made under it. Fix: pass a path under a folder.`);
+      break;
+    }
+  }
+  try {
+    mkdirSync(out, { recursive: true });
+  } catch (e) {
+    throw new UserError(`--out ${out}: cannot create it (${(e as Error).message.split('\n')[0]}). Fix: pass a writable folder path.`);
+  }
+  return existed;
+}
+
+/** The main comparison's method: the variant with role 'method' and no group. */
+export function methodOf<C>(variants: Variant<C>[]): string {
+  const m = variants.filter((v) => v.role === 'method' && (v.group ?? MAIN_GROUP) === MAIN_GROUP);
+  if (m.length !== 1) throw new Error(`a leaf needs exactly one variant with role 'method' in its main comparison, found ${m.length}`);
+  return m[0]!.name;
+}
+
+/** Run a leaf programmatically: validate config and inputs, run every seed, write report.json + events.jsonl. */
 export async function runLeaf<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S>, opts: RunLeafOptions): Promise<Report> {
   const preset = opts.preset ?? 'quick';
   const config = leaf.schema.strict().parse({ ...leaf.presets[preset], ...(opts.config ?? {}) }) as z.infer<S>;
   const out = resolve(opts.out);
-  const outExisted = existsSync(out);
-  const log = new EventLog(join(out, 'events.jsonl'));
-  const seeds = opts.seeds ?? [1];
-  const t0 = performance.now();
   const model = opts.model ?? leaf.meta.defaultModel ?? 'default';
-  log.log('start', { leaf: leaf.meta.leaf, preset, seeds, model });
-  let result: LeafResult;
+  const flags = opts.extra ?? {};
+  const seeds = opts.seeds ?? [1];
+  const variants = leaf.variants(config);
+  const method = methodOf(variants);
+  const outExisted = prepareOut(out);
+  const log = new EventLog(join(out, 'events.jsonl'));
+  const t0 = performance.now();
+  log.log('start', { leaf: leaf.meta.leaf, preset, seeds, model, workers: opts.workers ?? null });
+  let measured: MeasuredReport;
   try {
-    result = await leaf.run(config, {
-      seeds,
-      model,
-      out,
-      log,
-      extra: opts.extra ?? {},
-      progress: (label, total) => new Progress({ label: `${leaf.meta.leaf} ${label}`, total, quiet: opts.quiet }),
-    });
+    await leaf.check?.(config, { model, flags });
+    const outcomes = await runSeeds(leaf, config, { seeds, model, out, flags, workers: opts.workers, quiet: opts.quiet, log });
+    measured = aggregate(variants, outcomes, leaf.meta.metric.higherIsBetter, leaf.meta.pairedStats);
+    const more = leaf.finish?.(measured, config) ?? {};
+    measured = { ...measured, curves: [...measured.curves, ...(more.curves ?? [])], extra: { ...(Object.keys(flags).length ? { flags } : {}), ...measured.extra, ...(more.extra ?? {}) } };
   } catch (e) {
-    // Bad input (a model folder, a user file) leaves no half-written output behind; a crash keeps
-    // its events.jsonl, which is the record of what happened.
+    // Bad input (a model folder, a user file) leaves no output behind; a failed variant keeps its
+    // events.jsonl (which holds the stack); neither writes a report.
     if (e instanceof UserError) rmSync(outExisted ? join(out, 'events.jsonl') : out, { recursive: true, force: true });
     throw e;
   }
-  const { leaf: name, taxonomy, paper, metric, method } = leaf.meta;
-  const report: Report = { ...result, leaf: name, taxonomy, paper, metric, method, seeds, config: { ...config }, seconds: (performance.now() - t0) / 1000 };
+  const { leaf: name, paper, metric } = leaf.meta;
+  const report: Report = { leaf: name, taxonomy: leaf.meta.taxonomy ?? taxonomyOf(name), paper, model: modelName(model), metric, method, ...measured, seeds, config: { ...config }, seconds: (performance.now() - t0) / 1000 };
   writeReport(out, report);
   log.log('end', { seconds: report.seconds });
   return report;
@@ -105,21 +136,27 @@ export async function runLeaf<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S
 /** The bin of a leaf: parse the standard flags, run, write, print a short summary. */
 export function leafMain<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S>, argv = process.argv.slice(2)): Promise<void> {
   return runMain(async () => {
-    const spec: CliSpec<S> = { name: leaf.meta.leaf, description: leaf.meta.description, schema: leaf.schema, presets: leaf.presets, extraFlags: leaf.extraFlags, defaultModel: leaf.meta.defaultModel };
+    const spec: CliSpec<S> = { name: leaf.meta.leaf, description: leaf.meta.description, schema: leaf.schema, presets: leaf.presets, extraFlags: leaf.extraFlags, defaultModel: leaf.meta.defaultModel, variants: (c) => leaf.variants(c as z.infer<S>) };
     const cli = parseCli(spec, argv);
     if (!cli) return; // --help
     const out = cli.out ?? join('runs', `${leaf.meta.leaf}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-    const report = await runLeaf(leaf, { preset: cli.preset as 'quick' | 'full', seeds: cli.seeds, model: cli.model, out, config: cli.config as Record<string, unknown>, extra: cli.extra });
+    const report = await runLeaf(leaf, { preset: cli.preset as 'quick' | 'full', seeds: cli.seeds, model: cli.model, out, config: cli.config as Record<string, unknown>, extra: cli.extra, workers: cli.workers });
     console.log(formatReportSummary(report));
     console.log(`wrote ${join(out, 'report.json')}`);
   });
 }
 
-/** A few lines: metric per variant, mean and 95% CI, the method marked. */
+const signed = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(3);
+
+/** A few lines: metric per variant with its role, mean and 95% CI; then the method's paired differences. */
 export function formatReportSummary(r: Report): string {
   const lines = [`${r.leaf} — ${r.paper} — ${r.metric.name} (${r.metric.higherIsBetter ? 'higher' : 'lower'} is better), seeds ${r.seeds.join(',')}, model ${r.model}`];
   for (const [name, v] of Object.entries(r.variants)) {
-    lines.push(`  ${(name === r.method ? '* ' : '  ') + name.padEnd(24)} ${v.mean.toFixed(3)}  [${v.ci95[0].toFixed(3)}, ${v.ci95[1].toFixed(3)}]`);
+    lines.push(`  ${(name === r.method ? '* ' : '  ') + name.padEnd(30)} ${v.role.padEnd(11)} ${v.mean.toFixed(3)}  [${v.ci95[0].toFixed(3)}, ${v.ci95[1].toFixed(3)}]`);
+  }
+  for (const c of r.comparisons.filter((c) => c.measure === 'metric')) {
+    const d = c.diff;
+    lines.push(`  ${c.method} − ${c.variant} (${c.role}): ${d.mean === null ? 'n/a' : signed(d.mean)}${d.n > 1 ? ` [${signed(d.ci95[0]!)}, ${signed(d.ci95[1]!)}]` : ''} → ${c.verdict}`);
   }
   lines.push(`  (${r.seconds.toFixed(1)} s)`);
   return lines.join('\n');

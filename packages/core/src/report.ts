@@ -6,15 +6,41 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { summarize } from './stats.ts';
+import { ROLES } from './aggregate.ts';
+
+// JSON writes NaN as null: a number that may be missing reads back as null.
+const num = z.number().nullable();
 
 export const VariantResult = z.object({
+  /** What the variant plays: the method, an ablation or baseline it is judged against, an upper bound (oracle), a reference. */
+  role: z.enum(ROLES),
+  /** One line: what the variant is. */
+  about: z.string().optional(),
+  /** A second comparison in the same leaf (absent: the main one). */
+  group: z.string().optional(),
   mean: z.number(),
   ci95: z.tuple([z.number(), z.number()]),
   perSeed: z.array(z.number()),
   std: z.number().optional(),
+  /** Further numbers, each {mean, std, ci95, perSeed, n} over seeds, nested by name. */
+  stats: z.record(z.string(), z.unknown()).optional(),
+  /** Per seed (keyed by seed): examples, traces. */
+  details: z.record(z.string(), z.unknown()).optional(),
 });
 export type VariantResult = z.infer<typeof VariantResult>;
+
+/** The paired difference method − variant over seeds, and what its 95% CI says. */
+export const VariantComparison = z.object({
+  group: z.string(),
+  method: z.string(),
+  variant: z.string(),
+  role: z.enum(['ablation', 'baseline']),
+  /** 'metric', or the dotted path of a stat the leaf also compares. */
+  measure: z.string(),
+  diff: z.object({ mean: num, std: num, ci95: z.tuple([num, num]), perSeed: z.array(num), n: z.number().int() }),
+  verdict: z.enum(['better', 'worse', 'no difference shown', 'one seed']),
+});
+export type VariantComparison = z.infer<typeof VariantComparison>;
 
 export const Curve = z
   .object({
@@ -40,20 +66,16 @@ export const Report = z
     metric: z.object({ name: z.string(), higherIsBetter: z.boolean() }),
     method: z.string(),
     variants: z.record(z.string(), VariantResult),
+    comparisons: z.array(VariantComparison),
     curves: z.array(Curve),
     extra: z.record(z.string(), z.unknown()),
     seeds: z.array(z.number().int()),
     config: z.record(z.string(), z.unknown()),
     seconds: z.number().nonnegative(),
   })
-  .refine((r) => r.method in r.variants, { message: 'method must name one of the variants', path: ['method'] });
+  .refine((r) => r.method in r.variants, { message: 'method must name one of the variants', path: ['method'] })
+  .refine((r) => r.variants[r.method]?.role === 'method', { message: "the method's variant must have role 'method'", path: ['method'] });
 export type Report = z.infer<typeof Report>;
-
-/** Build a variant entry from per-seed values. */
-export function variantResult(perSeed: number[]): VariantResult {
-  const s = summarize(perSeed);
-  return { mean: s.mean, ci95: s.ci95, perSeed: s.perSeed, std: s.std };
-}
 
 /** Write JSON atomically: a reader sees the old file or the whole new one, never a prefix. */
 export function writeJsonAtomic(file: string, value: unknown): void {
@@ -73,13 +95,4 @@ export function writeReport(dir: string, report: Report): string {
   const file = join(dir, 'report.json');
   writeJsonAtomic(file, parsed.data);
   return file;
-}
-
-/**
- * A curve over seeds: `perSeed[s][i]` is seed s's value at x[i]; y is the mean and lo/hi the 95% CI
- * band (Student t) at each point.
- */
-export function curveOverSeeds(variant: string, x: number[], perSeed: number[][], labels: { xLabel: string; yLabel: string; title?: string }): Curve {
-  const stats = x.map((_, i) => summarize(perSeed.map((ys) => ys[i]!)));
-  return { variant, x, y: stats.map((s) => s.mean), lo: stats.map((s) => s.ci95[0]), hi: stats.map((s) => s.ci95[1]), ...labels };
 }

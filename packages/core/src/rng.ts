@@ -11,9 +11,12 @@ export class Rng {
   private c: number;
   private d: number;
   private spareNormal: number | null = null;
+  /** The seed this generator was made from (named forks derive from it). */
+  readonly initialSeed: number;
 
   constructor(seed: number) {
     if (!Number.isFinite(seed)) throw new Error(`Rng seed must be a finite number, got ${seed}`);
+    this.initialSeed = Math.trunc(seed) >>> 0;
     let s = (Math.trunc(seed) ^ 0x9e3779b9) >>> 0;
     const splitmix = () => {
       s = (s + 0x9e3779b9) >>> 0;
@@ -113,9 +116,19 @@ export class Rng {
     return p;
   }
 
-  /** A child generator with an independent stream, derived deterministically (e.g. per env). */
-  fork(): Rng {
-    return new Rng(this.nextUint32());
+  /**
+   * A child generator with an independent stream, derived deterministically.
+   * - `fork()` draws the child's seed from this stream (so it advances it): children in call order.
+   * - `fork(name)` derives the child from this generator's initial seed and the name alone, without
+   *   touching this stream: a named stream is the same whatever was drawn before, so a step of an
+   *   experiment (`rng.fork('sft')`) gets the same numbers whether or not other steps ran first.
+   */
+  fork(name?: string): Rng {
+    if (name === undefined) return new Rng(this.nextUint32());
+    // FNV-1a of the name, mixed with the initial seed through one splitmix round in the constructor.
+    let h = 0x811c9dc5;
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
+    return new Rng((Math.imul(this.initialSeed ^ 0x5bd1e995, 0x9e3779b1) ^ h) >>> 0);
   }
 
   /** A fresh integer seed for APIs that take a number (tfjs initializers, env.reset). */

@@ -3,7 +3,9 @@ import { mkdtempSync, writeFileSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { Rng, mean, std, ci95, summarize, parseCli, UserError, readJsonFile, writeReport, variantResult, EventLog, runLeaf, type Report, type Leaf } from '../src/index.ts';
+import { Rng, mean, std, ci95, summarize, parseCli, UserError, readJsonFile, writeReport, EventLog, runLeaf, type Report, type Leaf } from '../src/index.ts';
+
+const vr = (role: 'method' | 'ablation', perSeed: number[]) => { const s = summarize(perSeed); return { role, mean: s.mean, ci95: s.ci95, perSeed, std: s.std }; };
 
 describe('Rng', () => {
   it('is a pure function of its seed', () => {
@@ -102,7 +104,8 @@ describe('report and events', () => {
       model: 'default',
       metric: { name: 'success', higherIsBetter: true },
       method: 'm',
-      variants: { m: variantResult([0.5, 0.7]), base: variantResult([0.1, 0.2]) },
+      variants: { m: vr('method', [0.5, 0.7]), base: vr('ablation', [0.1, 0.2]) },
+      comparisons: [],
       curves: [{ variant: 'm', x: [1, 2], y: [0.1, 0.2], xLabel: 'step', yLabel: 'success' }],
       extra: {},
       seeds: [1, 2],
@@ -113,6 +116,7 @@ describe('report and events', () => {
     expect(JSON.parse(readFileSync(file, 'utf8')).variants.m.mean).toBeCloseTo(0.6);
     const dir2 = mkdtempSync(join(tmpdir(), 'rep-'));
     expect(() => writeReport(dir2, { ...report, method: 'nope' })).toThrow(/method/);
+    expect(() => writeReport(dir2, { ...report, method: 'base' })).toThrow(/role 'method'/);
     expect(existsSync(join(dir2, 'report.json'))).toBe(false);
   });
 
@@ -130,22 +134,23 @@ describe('report and events', () => {
 describe('runLeaf', () => {
   const schema = z.object({ n: z.number().int().positive().default(3) });
   const make = (fail?: Error): Leaf<typeof schema> => ({
-    meta: { leaf: 'demo-tiny', taxonomy: 'X / Y', paper: 'P 2024', description: 'demo', metric: { name: 'm', higherIsBetter: true }, method: 'a' },
+    meta: { leaf: 'demo-tiny', taxonomy: 'X / Y', paper: 'P 2024', description: 'demo', metric: { name: 'm', higherIsBetter: true } },
+    module: import.meta.url,
     schema,
     presets: { quick: { n: 2 }, full: { n: 5 } },
-    async run(config, ctx) {
-      if (fail) throw fail;
-      const per = ctx.seeds.map((s) => s * config.n);
-      return { model: ctx.model, variants: { a: variantResult(per), b: variantResult(per.map((v) => v / 2)) }, curves: [], extra: {} };
-    },
+    variants: () => [
+      { name: 'a', role: 'method', about: 'a', run: async (seed, config) => { if (fail) throw fail; return { metric: seed * config.n }; } },
+      { name: 'b', role: 'ablation', about: 'b', run: async (seed, config) => ({ metric: (seed * config.n) / 2 }) },
+    ],
   });
 
   it('fills identity, seeds and config from the leaf and writes report.json + events.jsonl', async () => {
     const out = join(mkdtempSync(join(tmpdir(), 'leaf-')), 'run');
-    const r = await runLeaf(make(), { preset: 'full', seeds: [1, 2], out, quiet: true });
+    const r = await runLeaf(make(), { preset: 'full', seeds: [1, 2], out, quiet: true, workers: 1 });
     expect(r.leaf).toBe('demo-tiny');
     expect(r.config).toEqual({ n: 5 });
     expect(r.variants.a!.perSeed).toEqual([5, 10]);
+    expect(r.comparisons[0]!.diff.perSeed).toEqual([2.5, 5]);
     expect(existsSync(join(out, 'report.json'))).toBe(true);
     expect(readFileSync(join(out, 'events.jsonl'), 'utf8')).toMatch(/"type":"end"/);
   });
@@ -154,7 +159,7 @@ describe('runLeaf', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'leaf-')), 'run');
     const base = make();
     const coderLeaf = { ...base, meta: { ...base.meta, defaultModel: 'rlllm/tiny-coder' } };
-    expect((await runLeaf(base, { out, quiet: true })).model).toBe('default');
+    expect((await runLeaf(base, { out, quiet: true })).model).toBe('rlllm/tiny-gpt');
     expect((await runLeaf(coderLeaf, { out, quiet: true })).model).toBe('rlllm/tiny-coder');
     expect((await runLeaf(coderLeaf, { out, quiet: true, model: 'some/dir' })).model).toBe('some/dir');
   });
@@ -163,5 +168,12 @@ describe('runLeaf', () => {
     const out = join(mkdtempSync(join(tmpdir(), 'leaf-')), 'run');
     await expect(runLeaf(make(new UserError('bad model folder')), { out, quiet: true })).rejects.toThrow(/bad model/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('refuses an output path under a file before any work', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'leaf-'));
+    writeFileSync(join(dir, 'f'), 'x');
+    await expect(runLeaf(make(), { out: join(dir, 'f', 'sub'), quiet: true })).rejects.toThrow(/--out .*is a file/);
+    await expect(runLeaf(make(), { out: join(dir, 'f'), quiet: true })).rejects.toThrow(/--out .*is a file/);
   });
 });

@@ -4,21 +4,47 @@
  * says which skill *can* succeed from the current state, and the robot runs the skill that maximises
  * the product. This file reads top to bottom like the paper's method section:
  *
+ *   0. the skills: a library of short-horizon policies trained with RL, no LLM (skills.ts);
  *   1. the prompt: a dialogue "Human: <instruction> Robot: 1. <skill>, 2. <skill>, ..." after a few
  *      worked examples, with numbered steps (the paper found numbering and varied examples help);
  *   2. task-grounding: p_LLM(ℓ | prompt) for every skill text ℓ, by the LM's log-probability;
  *   3. world-grounding: the affordance p(c_ℓ | s, ℓ) = V^{π_ℓ}(s) of every skill (skills.ts);
  *   4. combined score p_LLM · p_affordance, pick the best skill, run its policy, append its text to the
  *      prompt, repeat until "done" is chosen (or a step cap);
- *   5. the paper's ablations: "No VF" (LLM only, ungrounded) and the affordance alone (no LLM).
+ *   5. the paper's ablations: "No VF" (LLM only, ungrounded) and the affordance alone (no LLM);
+ *   6. evaluation: every instruction, planning and execution success (SayCan Table 1's layout).
  */
-import { Rng, type LanguageModel } from '@rlllm/core';
+import { z } from 'zod';
+import { mean, Rng, type LanguageModel } from '@rlllm/core';
 import { Kitchen } from '@rlllm/env';
-import { affordance, executeSkill, type TrainedSkill } from './skills.ts';
+import { affordance, executeSkill, trainSkills, type TrainedSkill } from './skills.ts';
 import { goalHolds, initialState, planMatches, type Instruction } from './instructions.ts';
 
 export const VARIANTS = ['saycan', 'llm-only', 'affordance-only'] as const;
 export type Variant = (typeof VARIANTS)[number];
+
+export const SayCanConfig = z.object({
+  skillEpisodes: z.number().int().min(10).default(3000).describe('Q-learning episodes per skill'),
+  gamma: z.number().gt(0).max(1).default(0.99).describe('discount of the skill value functions (≈1 so V ≈ P(success))'),
+  epsStart: z.number().min(0).max(1).default(1).describe('ε-greedy exploration at the start of skill training'),
+  epsEnd: z.number().min(0).max(1).default(0.05).describe('ε at the end of skill training'),
+  exploreStart: z.number().min(0).max(1).default(0.5).describe('probability of an exploring start in skill training'),
+  slip: z.number().min(0).max(0.5).default(0.1).describe('probability that a move or grasp does nothing'),
+  maxSteps: z.number().int().min(1).max(30).default(12).describe('skill steps per instruction before giving up'),
+  rollouts: z.number().int().min(1).max(20).default(1).describe('runs of each instruction per seed (env noise)'),
+  fewShot: z.number().int().min(0).max(2).default(0).describe('worked examples in the prompt (128-token context; 0 chosen on dev-instructions.json)'),
+});
+export type SayCanConfig = z.infer<typeof SayCanConfig>;
+
+// ---------------------------------------------------------------------------------------------
+// 0. The skills (SayCan §4 "Training the low-level skills"): RL alone, one library per seed.
+// ---------------------------------------------------------------------------------------------
+
+/** Train every skill of the kitchen with tabular Q-learning (skills.ts); no LLM is involved. */
+export function trainSkillLibrary(config: SayCanConfig, seed: number, onSkill?: (i: number, n: number) => void): TrainedSkill[] {
+  const { skillEpisodes: episodes, gamma, epsStart, epsEnd, exploreStart, slip } = config;
+  return trainSkills({ episodes, gamma, epsStart, epsEnd, exploreStart, slip }, seed, onSkill);
+}
 
 // ---------------------------------------------------------------------------------------------
 // 1. The prompt (SayCan §4 / Appendix "Prompt engineering": dialogue form, numbered steps, examples
@@ -185,4 +211,43 @@ export async function runEpisode(ins: Instruction, o: EpisodeOptions): Promise<E
 export function successWithin(ep: EpisodeResult, budget: number): boolean {
   if (budget <= 0 || ep.steps.length === 0) return false;
   return ep.steps[Math.min(budget, ep.steps.length) - 1]!.goal;
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Evaluation (SayCan §5.1, Table 1): every instruction with one variant; planning success (the
+//    chosen sequence is a right plan) and execution success (the goal holds at the end).
+// ---------------------------------------------------------------------------------------------
+
+export interface Evaluation {
+  episodes: EpisodeResult[];
+  /** Success rates over all instructions × rollouts. */
+  planning: number;
+  execution: number;
+  perFamily: Record<string, { planning: number; execution: number }>;
+  perInstruction: Record<string, { planning: number; execution: number }>;
+  /** Execution success had the robot been stopped after 1, 2, … maxSteps skills. */
+  successWithinBudget: number[];
+}
+
+export async function evaluate(instructions: Instruction[], o: Omit<EpisodeOptions, 'seed'> & { rollouts: number; episodeSeed: (index: number, instruction: Instruction, rollout: number) => number; onEpisode?: (ep: EpisodeResult, rollout: number) => void }): Promise<Evaluation> {
+  const episodes: EpisodeResult[] = [];
+  for (const [i, ins] of instructions.entries()) {
+    for (let r = 0; r < o.rollouts; r++) {
+      const ep = await runEpisode(ins, { ...o, seed: o.episodeSeed(i, ins, r) });
+      episodes.push(ep);
+      o.onEpisode?.(ep, r);
+    }
+  }
+  const rates = (eps: EpisodeResult[]) => ({ planning: mean(eps.map((e) => (e.planning ? 1 : 0))), execution: mean(eps.map((e) => (e.execution ? 1 : 0))) });
+  const group = (key: (e: EpisodeResult) => string) => {
+    const keys = [...new Set(episodes.map(key))];
+    return Object.fromEntries(keys.map((k) => [k, rates(episodes.filter((e) => key(e) === k))]));
+  };
+  return {
+    episodes,
+    ...rates(episodes),
+    perFamily: group((e) => e.family),
+    perInstruction: group((e) => e.id),
+    successWithinBudget: Array.from({ length: o.maxSteps }, (_, k) => mean(episodes.map((e) => (successWithin(e, k + 1) ? 1 : 0)))),
+  };
 }

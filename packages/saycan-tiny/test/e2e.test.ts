@@ -16,15 +16,22 @@ describe('end to end', () => {
     const all = JSON.parse(readFileSync(DEFAULT_INSTRUCTIONS_FILE, 'utf8')).instructions;
     const file = path.join(dir, 'few.json');
     writeFileSync(file, JSON.stringify({ instructions: [all.find((i: { id: string }) => i.id === 'nat-spill-coke'), all.find((i: { id: string }) => i.id === 'lh-towel-drawer')] }));
-    const report = await runLeaf(leaf, { preset: 'quick', seeds: [1], out: path.join(dir, 'out'), extra: { instructions: file }, config: { skillEpisodes: 800 }, quiet: true });
+    const report = await runLeaf(leaf, { preset: 'quick', seeds: [1, 2], workers: 1, out: path.join(dir, 'out'), extra: { instructions: file }, config: { skillEpisodes: 800 }, quiet: true });
     const onDisk = Report.parse(JSON.parse(readFileSync(path.join(dir, 'out', 'report.json'), 'utf8')));
     expect(onDisk.method).toBe('saycan');
-    expect(Object.keys(onDisk.variants).sort()).toEqual(['affordance-only', 'llm-only', 'saycan']);
-    for (const v of Object.values(report.variants)) expect(v.mean).toBeGreaterThanOrEqual(0);
-    const extra = report.extra as { perFamily: Record<string, unknown>; planningSuccess: Record<string, unknown> };
-    expect(Object.keys(extra.perFamily).sort()).toEqual(['long-horizon', 'natural']);
-    expect(Object.keys(extra.planningSuccess)).toHaveLength(3);
-    expect(report.curves.some((c) => c.xLabel.includes('budget'))).toBe(true);
+    expect(Object.fromEntries(Object.entries(onDisk.variants).map(([k, v]) => [k, v.role]))).toEqual({ saycan: 'method', 'llm-only': 'ablation', 'affordance-only': 'ablation' });
+    // Two instructions, one rollout: every per-seed rate is a multiple of 1/2, and the mean is their average.
+    for (const v of Object.values(report.variants)) {
+      expect(v.perSeed).toHaveLength(2);
+      for (const x of v.perSeed) expect([0, 0.5, 1]).toContain(x);
+      expect(v.mean).toBeCloseTo((v.perSeed[0]! + v.perSeed[1]!) / 2, 12);
+    }
+    const stats = report.variants.saycan!.stats as { perFamily: Record<string, unknown>; perInstruction: Record<string, unknown> };
+    expect(Object.keys(stats.perFamily).sort()).toEqual(['long-horizon', 'natural']);
+    expect(Object.keys(stats.perInstruction).sort()).toEqual(['lh-towel-drawer', 'nat-spill-coke']);
+    expect(report.comparisons.map((c) => c.variant)).toEqual(['llm-only', 'affordance-only']);
+    const budget = report.curves.find((c) => c.variant === 'saycan' && c.xLabel.includes('budget'))!;
+    expect(budget.x).toEqual(Array.from({ length: 12 }, (_, k) => k + 1));
     expect(readFileSync(path.join(dir, 'out', 'events.jsonl'), 'utf8')).toContain('"episode"');
   });
 

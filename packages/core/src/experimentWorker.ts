@@ -1,0 +1,40 @@
+/**
+ * A worker process of the experiment runner (experiment.ts): it imports the leaf once, then runs the
+ * seeds it is sent, one at a time, exactly as the runner does in its own process (`runOneSeed`), and
+ * sends each seed's outcome back. It exits when told to, or when the runner goes away.
+ */
+import type { z } from 'zod';
+import { UserError } from './config.ts';
+import { EventLog } from './events.ts';
+import { runOneSeed, VariantFailure, type FromWorker, type ToWorker } from './experiment.ts';
+import type { Leaf } from './leaf.ts';
+
+let leaf: Leaf<z.ZodObject<z.ZodRawShape>> | null = null;
+let config: unknown = null;
+let log: EventLog = new EventLog(null);
+
+const send = (m: FromWorker) => new Promise<void>((done) => process.send!(m, () => done()));
+
+process.on('disconnect', () => process.exit(0));
+process.on('message', (m: ToWorker) => {
+  void (async () => {
+    if (m.type === 'init') {
+      const mod = (await import(m.module)) as { leaf?: Leaf<z.ZodObject<z.ZodRawShape>> };
+      if (!mod.leaf) throw new Error(`${m.module} exports no \`leaf\``);
+      leaf = mod.leaf;
+      config = m.config;
+      log = new EventLog(m.log, false, true);
+      await send({ type: 'ready' });
+    } else if (m.type === 'seed') {
+      try {
+        const outcome = await runOneSeed(leaf!, config as never, m.job, log);
+        await send({ type: 'done', outcome });
+      } catch (e) {
+        const f = e instanceof VariantFailure ? e : new VariantFailure(String((e as Error)?.message ?? e), (e as Error)?.stack);
+        await send({ type: 'failed', seed: m.job.seed, message: f.message, detail: f.detail, user: e instanceof UserError });
+      }
+    } else process.exit(0);
+  })().catch(async (e) => {
+    await send({ type: 'failed', seed: -1, message: `worker: ${String((e as Error)?.message ?? e).split('\n')[0]}`, detail: (e as Error)?.stack, user: false });
+  });
+});

@@ -114,10 +114,11 @@ export class VariantFailure extends Error {
   }
 }
 
-// Process-wide shared values (ctx.shared), by name.
-const sharedValues = new Map<string, Promise<unknown>>();
-
-export async function runOneSeed<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S>, config: z.infer<S>, job: SeedJob, log: EventLog): Promise<SeedOutcome> {
+/**
+ * Run every variant of one seed. `shared` holds the run's `ctx.shared` values in this process (one map
+ * per run, so two runs in one process — tests — never see each other's).
+ */
+export async function runOneSeed<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S>, config: z.infer<S>, job: SeedJob, log: EventLog, shared: Map<string, Promise<unknown>>): Promise<SeedOutcome> {
   const stages = new Map<string, Promise<unknown>>();
   const cleanups: (() => unknown)[] = [];
   const record: SeedRecord = {};
@@ -131,7 +132,7 @@ export async function runOneSeed<S extends z.ZodObject<z.ZodRawShape>>(leaf: Lea
     progress: (label, total) => new Progress({ label: `${leaf.meta.leaf} seed ${job.seed} ${label}`, total, quiet: job.quiet }),
     rng: (name) => root.fork(name),
     stage: <T>(name: string, make: () => Promise<T> | T) => memo(stages, name, make),
-    shared: <T>(name: string, make: () => Promise<T> | T) => memo(sharedValues, name, make),
+    shared: <T>(name: string, make: () => Promise<T> | T) => memo(shared, name, make),
     record(r) {
       if (r.stats) record.stats = { ...record.stats, ...r.stats };
       if (r.curves) record.curves = [...(record.curves ?? []), ...r.curves];
@@ -193,7 +194,8 @@ export async function runSeeds<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<
   const job = (seed: number): SeedJob => ({ seed, model: o.model, out: o.out, flags: o.flags, quiet: !!o.quiet });
   if (workers === 1) {
     const out: SeedOutcome[] = [];
-    for (const seed of o.seeds) out.push(await runOneSeed(leaf, config, job(seed), o.log));
+    const shared = new Map<string, Promise<unknown>>();
+    for (const seed of o.seeds) out.push(await runOneSeed(leaf, config, job(seed), o.log, shared));
     return out;
   }
   return runPool(leaf, config, o, workers, job);

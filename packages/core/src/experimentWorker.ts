@@ -12,6 +12,7 @@ import type { Leaf } from './leaf.ts';
 let leaf: Leaf<z.ZodObject<z.ZodRawShape>> | null = null;
 let config: unknown = null;
 let log: EventLog = new EventLog(null);
+const shared = new Map<string, Promise<unknown>>();
 
 const send = (m: FromWorker) => new Promise<void>((done) => process.send!(m, () => done()));
 
@@ -27,7 +28,7 @@ process.on('message', (m: ToWorker) => {
       await send({ type: 'ready' });
     } else if (m.type === 'seed') {
       try {
-        const outcome = await runOneSeed(leaf!, config as never, m.job, log);
+        const outcome = await runOneSeed(leaf!, config as never, m.job, log, shared);
         await send({ type: 'done', outcome });
       } catch (e) {
         const f = e instanceof VariantFailure ? e : new VariantFailure(String((e as Error)?.message ?? e), (e as Error)?.stack);

@@ -1,5 +1,5 @@
 // @rlllm/rlprompt-tiny — RLPrompt (Deng et al. 2022) on few-shot sentiment. Main export: `leaf`.
-export { leaf, schema, rocAuc, MANUAL_PROMPT, DEFAULT_TRANSFER_MODEL, type Config } from './leaf.ts';
+export { leaf, schema, type Config } from './leaf.ts';
 export * from './rlprompt.ts';
 export * from './policy.ts';
 export * from './classifier.ts';

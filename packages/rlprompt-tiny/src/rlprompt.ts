@@ -1,6 +1,6 @@
 /**
  * RLPrompt (Deng et al. 2022) on a few-shot sentiment task, read top to bottom like the paper's
- * method section (§2):
+ * method section (§2) and its evaluation (§3.1):
  *
  *   §2.1  Discrete prompt optimization as RL: a prompt z = (z_1..z_K) is generated token by token by
  *         a policy π_θ; the frozen task LM, used as a black box, turns [z] [x] "It was" into verbalizer
@@ -9,27 +9,37 @@
  *         Q-learning (core rl/softq.ts), whose Q-values are the policy's logits.
  *   §2.3  Reward engineering: the piecewise "gap" reward (classifier.ts) and input-specific z-score
  *         stabilization (core rl/softq.ts `zScoreByKey`).
- *   §3.1  The final prompt is chosen on the validation (dev) set; test is only reported.
+ *   §3.1  The final prompt is chosen on the validation (dev) set; test is only reported, against no
+ *         prompt, a manual prompt and random prompts of the same words; learned prompts also transfer
+ *         to another LM ("prompts transfer across LMs").
  */
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { z } from 'zod';
 import { mean, Rng } from '@rlllm/core';
 import { zScoreByKey } from '@rlllm/core/rl/softq';
 import type { LanguageModel } from '@rlllm/core';
-import { promptReward, type VerbalizerClassifier } from './classifier.ts';
+import { predict, promptReward, type Scored, type VerbalizerClassifier } from './classifier.ts';
 import type { Example } from './data.ts';
-import { PromptPolicy, type PolicyConfig } from './policy.ts';
+import { PromptPolicy } from './policy.ts';
 
-export interface RLPromptConfig extends PolicyConfig {
-  /** Training steps (one batch of sampled prompts and one policy update each). */
-  steps: number;
-  /** Prompts sampled from the policy per step. */
-  promptsPerStep: number;
-  /** Training examples (class-balanced) each sampled prompt is scored on per step. */
-  examplesPerStep: number;
-  /** Multiplier on the z-scored reward: the inverse temperature of the soft-Q optimum π* ∝ exp(Q*). */
-  rewardScale: number;
-  /** Prompts compared on dev at the end: the greedy one plus the best-rewarded sampled ones. */
-  finalists: number;
-}
+export const RLPromptConfig = z.object({
+  promptLength: z.number().int().min(1).max(8).default(3).describe('K: words per learned prompt'),
+  vocabSize: z.number().int().min(2).max(1000).default(200).describe('candidate words (most frequent corpus words)'),
+  steps: z.number().int().min(1).default(50).describe('RL training steps (one batch of sampled prompts and one policy update each)'),
+  promptsPerStep: z.number().int().min(2).default(16).describe('prompts sampled per step'),
+  examplesPerStep: z.number().int().min(2).max(32).default(16).describe('training examples (class-balanced) each prompt is scored on per step'),
+  hidden: z.number().int().min(4).default(64).describe('hidden units of the policy MLP'),
+  lr: z.number().gt(0).default(0.01).describe('Adam learning rate of the policy MLP'),
+  sqlMode: z.enum(['single', 'multi', 'mixed']).default('mixed').describe('soft-Q loss: single-step, multi-step PCL, or their mean (RLPrompt)'),
+  targetUpdate: z.number().gt(0).max(1).default(0.1).describe('Polyak rate of the target Q-network'),
+  rewardScale: z.number().gt(0).default(10).describe('multiplier on the z-scored reward (inverse soft-Q temperature)'),
+  entropyCoef: z.number().min(0).default(0.01).describe('entropy bonus (REINFORCE only)'),
+  finalists: z.number().int().min(1).default(4).describe('prompts compared on dev at the end: the greedy one plus the best-rewarded sampled ones'),
+  randomPrompts: z.number().int().min(1).default(8).describe('random K-word prompts per seed for the baseline'),
+  reinforce: z.boolean().default(false).describe('also train with REINFORCE (variant rlprompt-reinforce)'),
+});
+export type RLPromptConfig = z.infer<typeof RLPromptConfig> & { algo: 'sql' | 'reinforce' };
 
 export interface StepRecord {
   step: number;
@@ -119,3 +129,39 @@ export async function trainRLPrompt(
   policy.dispose();
   return { prompt: chosen.prompt, greedyPrompt, finalists, history };
 }
+
+// ── §3.1 Evaluation: test accuracy of a prompt, and the baselines' prompts ─────────────────────
+
+/** Written before any result was seen: the corpus's own review format starts with "Review:". */
+export const MANUAL_PROMPT = 'Review:';
+
+export interface PromptEval {
+  prompt: string;
+  accuracy: number;
+  /** Share of test sentences called positive (the LM's " great" bias). */
+  positiveRate: number;
+  /** ROC AUC of the margin: how well the prompt lets the LM rank positives above negatives, at any threshold. */
+  auc: number;
+}
+
+/** P(margin of a random positive > margin of a random negative): the ceiling any bias shift can reach. */
+export function rocAuc(s: Scored[]): number {
+  const pos = s.filter((x) => x.label === 'positive').map((x) => x.margin);
+  const neg = s.filter((x) => x.label === 'negative').map((x) => x.margin);
+  let wins = 0;
+  for (const p of pos) for (const n of neg) wins += p > n ? 1 : p === n ? 0.5 : 0;
+  return wins / (pos.length * neg.length);
+}
+
+export async function evaluatePrompt(clf: VerbalizerClassifier, prompt: string, examples: Example[]): Promise<PromptEval> {
+  const s = await clf.margins(prompt, examples);
+  return { prompt, accuracy: promptReward(s).accuracy, positiveRate: mean(s.map((x) => (predict(x.margin) === 'positive' ? 1 : 0))), auc: rocAuc(s) };
+}
+
+/** A random K-word prompt from the candidate words (the random-prompt baseline). */
+export function randomPrompt(vocab: string[], k: number, rng: Rng): string {
+  return Array.from({ length: k }, () => vocab[rng.int(vocab.length)]!).join(' ');
+}
+
+/** Default second LM for transfer (a different architecture, tokenizer and training corpus). */
+export const DEFAULT_TRANSFER_MODEL = path.resolve(fileURLToPath(new URL('../../../../shared/models/karpathy/stories260K', import.meta.url)));

@@ -40,7 +40,7 @@ describe('verbalizer classifier and RLPrompt reward (hand cases)', () => {
 
 describe('ROC AUC of the verbalizer margin', () => {
   it('counts correctly ordered (positive, negative) pairs, ties as half', async () => {
-    const { rocAuc } = await import('../src/leaf.ts');
+    const { rocAuc } = await import('../src/rlprompt.ts');
     expect(rocAuc([{ margin: 2, label: 'positive' }, { margin: 1, label: 'positive' }, { margin: 1.5, label: 'negative' }, { margin: 1, label: 'negative' }])).toBeCloseTo((2 + 0.5) / 4, 12);
   });
 });

@@ -1,5 +1,5 @@
 // @rlllm/par-tiny — Planner-Actor-Reporter (Dasgupta et al. 2023) and Inner Monologue (Huang et al. 2022). Main export: `leaf`.
-export { leaf, schema, roomsFor, trainReporter, VARIANTS, type Config, type Variant } from './leaf.ts';
+export { leaf, schema, type Config } from './leaf.ts';
 export * from './actor.ts';
 export * from './planner.ts';
 export * from './reporter.ts';

@@ -1,4 +1,15 @@
 /**
+ * Planner-Actor-Reporter (Dasgupta et al. 2023; taxonomy paper §6.2) and Inner Monologue (Huang et
+ * al. 2022), in the order of the paper's method:
+ *
+ *   1. pre-train the Actor on primitive instructions (RL, no LLM)                    → actor.ts
+ *   2. the episode loop: Planner (frozen LLM) → Actor → Reporter, every line into the prompt
+ *                                                                                   → runParEpisode
+ *   3. train the Reporter with RL, the frozen Planner and Actor in the loop, rewarded only by the
+ *      final task outcome                                                           → trainReporter
+ *   4. evaluate on held-out rooms (the same rooms and env seeds for every variant)  → evaluateRooms
+ *   5. the pure-RL baseline on the whole task, same env-step budget                  → pureRl.ts
+ *
  * One Planner-Actor-Reporter episode (Dasgupta et al. 2023, Fig. 1; taxonomy paper §6.2):
  *
  *   prompt ← task text
@@ -14,11 +25,44 @@
  * instructions worked. Disturbances (an examine/pick-up fails, or the object rolls away) come from
  * the env (`failProb`, `moveProb`).
  */
-import type { Rng } from '@rlllm/core';
-import { ParGrid, parTaskText, type ParState } from '@rlllm/env';
+import { z } from 'zod';
+import { Rng } from '@rlllm/core';
+import { envRandom, ParGrid, parTaskText, sampleParState, type ParState } from '@rlllm/env';
 import { instructionText, type Actor } from './actor.ts';
 import { newDialogue, type Planner } from './planner.ts';
-import { candidateReports, reporterState, type Reporter } from './reporter.ts';
+import { candidateReports, reporterReward, reporterState, SoftmaxReporter, type Reporter } from './reporter.ts';
+
+export const ParConfig = z.object({
+  actorEpisodes: z.number().int().min(50).default(3000).describe('Q-learning episodes for the actor (primitive instructions)'),
+  actorHorizon: z.number().int().min(4).max(40).default(14).describe('steps a primitive may take'),
+  actorLearningRate: z.number().gt(0).max(1).default(0.5).describe('actor Q-learning step size α'),
+  actorGamma: z.number().gt(0).max(1).default(0.95).describe('actor Q-learning discount'),
+  actorEpsStart: z.number().min(0).max(1).default(1).describe('actor ε-greedy exploration at the start'),
+  actorEpsEnd: z.number().min(0).max(1).default(0.05).describe('actor ε at the end of its decay'),
+  reporterEpisodes: z.number().int().min(0).default(200).describe('REINFORCE episodes for the reporter (planner in the loop)'),
+  reporterLr: z.number().positive().default(1).describe('reporter REINFORCE step size'),
+  trainRooms: z.number().int().min(1).default(24).describe('rooms the reporter trains in (disjoint from the evaluation rooms)'),
+  evalRooms: z.number().int().min(2).default(40).describe('held-out rooms per seed, half search, half conditional'),
+  maxTurns: z.number().int().min(1).max(12).default(8).describe('planner instructions per episode'),
+  failProb: z.number().min(0).max(1).default(0.3).describe('Inner Monologue disturbance: examine / pick-up fails'),
+  moveProb: z.number().min(0).max(1).default(0.1).describe('Inner Monologue disturbance: the object rolls away'),
+  pureRlSteps: z.number().int().min(0).default(0).describe('env steps for the pure-RL baseline (0 = the actor + reporter budget)'),
+  pureRlLearningRate: z.number().positive().default(5e-4).describe('pure-RL PPO learning rate'),
+  pureRlEntCoef: z.number().min(0).default(0.02).describe('pure-RL PPO entropy bonus'),
+  pureRlGamma: z.number().gt(0).max(1).default(0.97).describe('pure-RL PPO discount'),
+  pureRlHidden: z.array(z.number().int().positive()).default([64, 64]).describe('pure-RL PPO hidden layer sizes'),
+  pureRlNEnvs: z.number().int().positive().default(4).describe('pure-RL PPO parallel envs'),
+  pureRlNSteps: z.number().int().positive().default(128).describe('pure-RL PPO steps per env per rollout'),
+  pureRlMaxSteps: z.number().int().positive().default(50).describe('pure-RL episode time limit'),
+  noRepeatAblation: z.boolean().default(false).describe("also run the oracle reporter without the planner's no-repeat rule"),
+});
+export type ParConfig = z.infer<typeof ParConfig>;
+
+/** Rooms for one seed: a training pool and a disjoint evaluation set (separate generator streams). */
+export function roomsFor(seed: number, n: number, split: 'train' | 'eval'): ParState[] {
+  const base = seed * 1_000_003 + (split === 'eval' ? 500_000 : 0);
+  return Array.from({ length: n }, (_, i) => sampleParState(envRandom(base + i), 5, i % 2 === 0 ? 'search' : 'conditional'));
+}
 
 export interface EpisodeOptions {
   actor: Actor;
@@ -81,4 +125,37 @@ export async function runParEpisode(room: ParState, o: EpisodeOptions): Promise<
   }
   res.transcript = [taskText, ...d.lines].join(' ');
   return res;
+}
+
+// ── 3. The Reporter's training: REINFORCE, reward = the task outcome only (Dasgupta et al. §5) ──────
+export async function trainReporter(o: { actor: Actor; planner: Planner; rooms: ParState[]; episodes: number; lr: number; seed: number; maxTurns: number; onEpisode?: (i: number) => void }) {
+  const rng = new Rng(o.seed);
+  const reporter = new SoftmaxReporter('trained');
+  let baseline = 0;
+  const success: number[] = [];
+  const truthful: number[] = []; // P(truthful-relevant) averaged over the two reporter states, after each episode
+  let envSteps = 0;
+  for (let ep = 0; ep < o.episodes; ep++) {
+    const room = o.rooms[rng.int(o.rooms.length)]!;
+    const r = await runParEpisode(room, { actor: o.actor, planner: o.planner, reporter, rng, maxTurns: o.maxTurns });
+    const G = reporterReward(r);
+    reporter.update(r.reports, G, baseline, o.lr);
+    baseline += 0.1 * (G - baseline);
+    envSteps += r.envSteps;
+    success.push(G);
+    truthful.push((reporter.probs(0)[0]! + reporter.probs(1)[0]!) / 2);
+    o.onEpisode?.(ep + 1);
+  }
+  reporter.greedy = true;
+  return { reporter, success, truthful, envSteps };
+}
+
+// ── 4. Evaluation on held-out rooms: the same rooms and env seeds for every variant ─────────────
+export async function evaluateRooms(rooms: ParState[], o: Omit<EpisodeOptions, 'rng'> & { rng: Rng; onEpisode?: (n: number) => void }): Promise<EpisodeResult[]> {
+  const eps: EpisodeResult[] = [];
+  for (const room of rooms) {
+    eps.push(await runParEpisode(room, o));
+    o.onEpisode?.(eps.length);
+  }
+  return eps;
 }

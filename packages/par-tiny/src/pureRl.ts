@@ -16,11 +16,22 @@ export interface PureRlResult {
   curve: { x: number[]; y: number[] };
 }
 
-export async function trainPureRl(budget: number, seed: number, evalRooms: ParState[], log?: EventLog): Promise<PureRlResult> {
+export interface PureRlConfig {
+  learningRate: number;
+  entCoef: number;
+  gamma: number;
+  hidden: number[];
+  nEnvs: number;
+  nSteps: number;
+  /** Episode time limit. */
+  maxSteps: number;
+}
+
+export async function trainPureRl(budget: number, seed: number, evalRooms: ParState[], cfg: PureRlConfig, log?: EventLog): Promise<PureRlResult> {
   const t0 = performance.now();
   const res = await trainPpo(
-    () => new ParGrid({ taskKind: 'mixed', maxSteps: 50 }),
-    { totalTimesteps: Math.max(512, budget), nEnvs: 4, nSteps: 128, learningRate: 5e-4, entCoef: 0.02, hidden: [64, 64], gamma: 0.97 },
+    () => new ParGrid({ taskKind: 'mixed', maxSteps: cfg.maxSteps }),
+    { totalTimesteps: Math.max(512, budget), nEnvs: cfg.nEnvs, nSteps: cfg.nSteps, learningRate: cfg.learningRate, entCoef: cfg.entCoef, hidden: cfg.hidden, gamma: cfg.gamma },
     { seed, log },
   );
   // PPO's policy is stochastic: evaluate it by sampling (its greedy argmax often loops without ever
@@ -28,7 +39,7 @@ export async function trainPureRl(budget: number, seed: number, evalRooms: ParSt
   const weights = res.agent.actor.snapshot();
   const rng = new Rng(seed * 7919 + 1);
   const act = (obs: Float32Array) => sampleLogits(forward(weights, obs, 1), 0, 6, rng)[0];
-  const env = new ParGrid({ maxSteps: 50 });
+  const env = new ParGrid({ maxSteps: cfg.maxSteps });
   const successes = evalRooms.map((room, i) => {
     let { obs } = env.reset({ seed: seed * 7919 + i, state: room });
     for (;;) {

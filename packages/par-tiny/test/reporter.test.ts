@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { candidateReports, reporterReward, SoftmaxReporter, REPORT_KINDS } from '../src/reporter.ts';
 import { Planner, type Scorer } from '../src/planner.ts';
 import { trainActor } from '../src/actor.ts';
-import { trainReporter, roomsFor } from '../src/leaf.ts';
+import { trainReporter, roomsFor } from '../src/par.ts';
 import { Rng } from '@rlllm/core';
 import { sampleParState, envRandom } from '@rlllm/env';
 

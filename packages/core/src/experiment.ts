@@ -142,7 +142,7 @@ export async function runOneSeed<S extends z.ZodObject<z.ZodRawShape>>(leaf: Lea
   };
   const variants: Record<string, VariantOutput> = {};
   try {
-    for (const v of leaf.variants(config)) {
+    for (const v of leaf.variants(config, job.flags)) {
       const t0 = performance.now();
       try {
         variants[v.name] = await v.run(job.seed, config, ctx);

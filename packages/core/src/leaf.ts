@@ -47,8 +47,8 @@ export interface Leaf<S extends z.ZodObject<z.ZodRawShape>> {
   presets: { quick: Partial<z.input<S>>; full: Partial<z.input<S>> };
   /** Leaf-specific flags beyond the config fields, with help text (e.g. "--instructions FILE.json"). */
   extraFlags?: Record<string, string>;
-  /** The variants, in the order they run on each seed (the method's stages first). */
-  variants(config: z.infer<S>): Variant<z.infer<S>>[];
+  /** The variants, in the order they run on each seed; optional ones may depend on the config and the extra flags. */
+  variants(config: z.infer<S>, flags: Record<string, string>): Variant<z.infer<S>>[];
   /** Validate inputs (model roles, user files) before any work: throw a UserError. */
   check?(config: z.infer<S>, ctx: CheckContext): Promise<void> | void;
   /** Cross-seed additions computed from the aggregated numbers (e.g. a plot of two means). */
@@ -107,7 +107,7 @@ export async function runLeaf<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S
   const model = opts.model ?? leaf.meta.defaultModel ?? 'default';
   const flags = opts.extra ?? {};
   const seeds = opts.seeds ?? [1];
-  const variants = leaf.variants(config);
+  const variants = leaf.variants(config, flags);
   const method = methodOf(variants);
   const outExisted = prepareOut(out);
   const log = new EventLog(join(out, 'events.jsonl'));
@@ -136,7 +136,7 @@ export async function runLeaf<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S
 /** The bin of a leaf: parse the standard flags, run, write, print a short summary. */
 export function leafMain<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S>, argv = process.argv.slice(2)): Promise<void> {
   return runMain(async () => {
-    const spec: CliSpec<S> = { name: leaf.meta.leaf, description: leaf.meta.description, schema: leaf.schema, presets: leaf.presets, extraFlags: leaf.extraFlags, defaultModel: leaf.meta.defaultModel, variants: (c) => leaf.variants(c as z.infer<S>) };
+    const spec: CliSpec<S> = { name: leaf.meta.leaf, description: leaf.meta.description, schema: leaf.schema, presets: leaf.presets, extraFlags: leaf.extraFlags, defaultModel: leaf.meta.defaultModel, variants: (c) => leaf.variants(c as z.infer<S>, {}) };
     const cli = parseCli(spec, argv);
     if (!cli) return; // --help
     const out = cli.out ?? join('runs', `${leaf.meta.leaf}-${new Date().toISOString().replace(/[:.]/g, '-')}`);

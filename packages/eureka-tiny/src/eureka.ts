@@ -1,22 +1,57 @@
 /**
- * The Eureka loop (Ma et al. 2023; survey §5.1), its three components:
+ * The Eureka loop (Ma et al. 2023; survey §5.1), top to bottom:
  *  1. environment as context — `envContext`: the env's observation interface (the source minus its
  *     reward; the whole file when the model's context allows) and the task text start every prompt;
- *  2. evolutionary search — `eurekaSearch`: K candidates per iteration; from iteration 2 on, most are
- *     mutations of the best reward so far (its first lines kept in the prompt, the rest resampled),
- *     some are random restarts; code that does not run gets its error fed back and is counted;
+ *  2. evolutionary search — `eurekaSearch`: K candidates per iteration, written by the LM (writer.ts
+ *     holds the decoding); from iteration 2 on, most are mutations of the best reward so far (its
+ *     first lines kept in the prompt, the rest resampled), some are random restarts; code that does
+ *     not run gets its error fed back and is counted; each candidate is trained with PPO and scored
+ *     by the task fitness (train.ts);
  *  3. reward reflection — `reflect`: per reward component, the values tracked during training,
- *     summarized as text for the next prompt.
+ *     summarized as text for the next prompt;
+ *  4. the final policy — `finalFitness`: the chosen reward trained again with fresh PPO seeds.
  * and, not in the paper, an optional final selection (`finalists`): the top rewards are trained
  * again and the best mean wins, against the winner's curse of one noisy PPO run per candidate.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { Rng, type LanguageModel, type PpoConfig } from '@rlllm/core';
-import { RewardSandbox, type SandboxLimits } from './sandbox.ts';
-import { checkLine, checkPrefix, completeLine, declare, scopeOf, type LineCheck, type Scope } from './check.ts';
+import { z } from 'zod';
+import { mean, Rng, type PpoConfig } from '@rlllm/core';
+import type { SandboxLimits } from './sandbox.ts';
 import { CandidateFailure, trainAndScore, type TrainStats } from './train.ts';
+
+export const EurekaConfig = z.object({
+  iterations: z.number().int().min(1).default(3).describe('Eureka iterations (rounds of sampling)'),
+  samples: z.number().int().min(1).default(4).describe('candidate reward functions per iteration (K)'),
+  ppoSteps: z.number().int().min(512).default(8192).describe('PPO env steps per training run'),
+  learningRate: z.number().positive().default(2.5e-3).describe('PPO learning rate'),
+  ppoNEnvs: z.number().int().positive().default(4).describe('PPO parallel envs'),
+  ppoNSteps: z.number().int().positive().default(128).describe('PPO steps per env per rollout'),
+  ppoHidden: z.array(z.number().int().positive()).default([32, 32]).describe('PPO actor and critic hidden layer sizes'),
+  evalEpisodes: z.number().int().min(5).default(200).describe('episodes to measure the success rate'),
+  finalRuns: z.number().int().min(1).default(1).describe("final PPO runs per variant and seed (fresh seeds); the seed's value is their mean"),
+  restartShare: z.number().min(0).max(1).default(0.25).describe('share of samples after round 1 that restart from scratch'),
+  finalists: z.number().int().min(0).default(0).describe('final selection: the top N distinct rewards of a search are trained again and the best mean wins (0 = the best single search run, as in Eureka)'),
+  rescoreRuns: z.number().int().min(1).default(2).describe('extra PPO runs per finalist'),
+  ablations: z.boolean().default(true).describe('also run Eureka without reflection and without evolution'),
+  humanInit: z.boolean().default(true).describe('also run Eureka from human initialization (the human reward is the first best)'),
+  temperature: z.number().positive().default(0.6).describe('sampling temperature of the reward writer'),
+  topK: z.number().int().min(0).default(10).describe('the writer samples among the k most likely tokens (0 = all)'),
+  maxLines: z.number().int().min(1).default(14).describe('body lines at most (comments included)'),
+  lineTries: z.number().int().min(1).default(16).describe('samples per body slot (a line, or a comment + its line) before the body ends there'),
+  codeTries: z.number().int().min(1).default(4).describe('samples of the code line after a sampled comment before the comment is dropped'),
+  returnTries: z.number().int().min(0).default(8).describe('samples of a forced return expression before the grammar fallback'),
+  lineTokens: z.number().int().min(4).default(32).describe('new tokens per sampled line'),
+  tokenMask: z.boolean().default(false).describe('token-level masking while a line is written (the static check as a mask); off: whole lines are sampled and rejected after (measured better, see README)'),
+  timeLimitMs: z.number().int().min(1).default(50).describe('sandbox wall-clock limit per reward call'),
+  memoryMb: z.number().int().min(1).default(8).describe('sandbox memory limit'),
+});
+export type EurekaConfig = z.infer<typeof EurekaConfig>;
+
+/** The PPO settings every reward is trained with (core's trainPpo). */
+export const ppoOf = (c: EurekaConfig): Partial<PpoConfig> => ({ totalTimesteps: c.ppoSteps, nEnvs: c.ppoNEnvs, nSteps: c.ppoNSteps, learningRate: c.learningRate, hidden: c.ppoHidden });
+export const limitsOf = (c: EurekaConfig): SandboxLimits => ({ timeLimitMs: c.timeLimitMs, memoryBytes: c.memoryMb * 1024 * 1024 });
 
 export const TASK = '// Task: GridKeyDoor. Pick up the key, open the door and reach the goal.';
 // The corpus' keydoor field line: the observation interface the reward sees.
@@ -59,192 +94,6 @@ export function envContext(contextLength: number): string {
 export interface RewardWriter {
   /** A reward function's full source, continuing `prefixLines` (lines of the body already fixed). */
   write(context: string, prefixLines: string[], seed: number): Promise<string>;
-}
-
-/** Counters of what the decoding aids did (reported in `extra.search.*.decoding`). */
-export interface DecodingStats {
-  /** Lines sampled from the LM (body lines and return expressions). */
-  sampled: number;
-  /** Rejected by the static name check, by reason (names of another task, `Math.x`, …). */
-  rejectedNames: number;
-  /** Rejected because the body no longer parsed. */
-  rejectedSyntax: number;
-  /** Body lines given up after all resamples failed (the body then ends). */
-  droppedLines: number;
-  /** Returns that came from the grammar-constrained fallback (the LM's free returns all failed). */
-  grammarReturns: number;
-  /** Most frequent rejection reasons (names replaced by …). */
-  reasons: Record<string, number>;
-}
-export const emptyDecodingStats = (): DecodingStats => ({ sampled: 0, rejectedNames: 0, rejectedSyntax: 0, droppedLines: 0, grammarReturns: 0, reasons: {} });
-
-export interface WriterOptions {
-  temperature: number;
-  topK: number;
-  /** Body lines at most (comments included). */
-  maxLines: number;
-  /** Samples per body slot (a line, or a comment + its line) before the body ends there. */
-  tries: number;
-  /** Samples of the code line after a sampled comment before the comment is dropped. */
-  codeTries: number;
-  /** Samples of a forced return expression before the grammar fallback. */
-  returnTries: number;
-  /** New tokens per sampled line; the prompt gets the rest of the context. */
-  lineTokens: number;
-  /** The task's observation fields (the static check's `obs.F`). */
-  fields: readonly string[];
-  /**
-   * Token-level masking: while a line is written, a token is drawable only if the line can still
-   * pass the static check (`checkPrefix`). Off: whole lines are sampled freely and rejected after.
-   */
-  tokenMask: boolean;
-}
-
-/**
- * The LM writes the body one line at a time (stop at newline). Decoding aids keep it to the task, all
- * simplifications relative to Eureka's GPT-4 (which follows the instruction to use only the
- * environment's variables and to return the reward); they reject or complete, the LM picks the content:
- *  - a sampled line is accepted only if it passes the static check of `check.ts` (every name in scope:
- *    earlier locals, `obs.<task field>`, `action`, real `Math` members) and the body still parses
- *    (compile-only in QuickJS); otherwise it is resampled (seeded);
- *  - a slot is one line, or a comment and the code line after it: a comment whose code line fails
- *    `codeTries` times is dropped with it; after `tries` samples for one slot the body ends there;
- *  - the body ends with a `return`: if the LM wrote none, it writes the expression after a forced
- *    `  return`, checked the same way (`returnTries`); if all fail, the return is decoded under a
- *    grammar — a sum of the declared components (`return a + b - c;`), each next term (or the end)
- *    sampled from the LM's own probabilities of the allowed continuations (`logProb`).
- * The assembled function can still fail at run time (NaN, ∞), which counts as not running.
- */
-export class LmRewardWriter implements RewardWriter {
-  readonly stats = emptyDecodingStats();
-  private readonly opts: WriterOptions;
-  constructor(private readonly lm: LanguageModel, opts: Partial<WriterOptions> = {}) {
-    this.opts = { temperature: 0.6, topK: 10, maxLines: 14, tries: 16, codeTries: 4, returnTries: 8, lineTokens: 32, fields: KEYDOOR_FIELDS, tokenMask: false, ...opts };
-  }
-
-  private reject(reason: string) {
-    this.stats.rejectedNames++;
-    const k = reason.replace(/^\S+ is not (defined|allowed)$/, '… is not $1').replace(/^obs\.\S+ is not a field/, 'obs.… is not a field').replace(/^Math\.\S+ does not exist/, 'Math.… does not exist');
-    this.stats.reasons[k] = (this.stats.reasons[k] ?? 0) + 1;
-  }
-
-  /** Static check + parse check of `line` after `lines`; returns the check (with declarations) or null. */
-  private async accept(lines: string[], scope: Scope, line: string): Promise<LineCheck | null> {
-    const c = checkLine(line, scope);
-    if (!c.ok) {
-      this.reject(c.reason);
-      return null;
-    }
-    if (!(await bodyParses([...lines, line]))) {
-      this.stats.rejectedSyntax++;
-      return null;
-    }
-    return c;
-  }
-
-  async write(context: string, prefixLines: string[], seed: number): Promise<string> {
-    const { temperature, topK, tries, codeTries, lineTokens } = this.opts;
-    const lines = [...prefixLines];
-    // The kept lines of a mutation come from a reward that ran; their declarations are in scope.
-    const scope = scopeOf(prefixLines, this.opts.fields).scope;
-    // Too long for the model's context, the prompt is cut from the left by the LM (oldest first).
-    const prompt = (extra: string[] = []) => [context, HEADER, ...lines, ...extra].join('\n');
-    let s = seed * 7919;
-    const hasReturn = () => lines.some((l) => /^\s*return\b/.test(l));
-    // Token-level masking (`checkPrefix`): the line so far must still be completable into a line
-    // that passes the static name check and has the shape of a statement (`statementShape`); `head`
-    // is what precedes the generated text on that line. A token that ends the line (its newline)
-    // must leave a complete, valid line; the end-of-text token is never drawn inside a body.
-    const allow = (head: string) =>
-      this.opts.tokenMask
-        ? (cont: string, end: boolean) => {
-            if (end) return false;
-            const nl = cont.indexOf('\n');
-            const line = `${head}${nl < 0 ? cont : cont.slice(0, nl)}`.trimStart();
-            return nl < 0 ? checkPrefix(line, scope) : completeLine(line, scope);
-          }
-        : undefined;
-    // The prompt ends with "\n " — one BPE token, the one that starts every body line in the corpus
-    // (the second space of the indentation is part of the next token: " const", " //", " return") —
-    // and generation stops at the end of the line.
-    const sample = async (extra: string[]) => {
-      this.stats.sampled++;
-      const p = `${prompt(extra)}\n `;
-      return (await this.lm.generate(p, { maxNewTokens: lineTokens, temperature, topK, seed: s++, stop: ['\n'], allow: allow('') })).trim();
-    };
-    const isComment = (l: string) => l.startsWith('//');
-    while (lines.length < this.opts.maxLines && !hasReturn()) {
-      // One slot: a code line, or (the corpus style) a comment and the code line it announces. A
-      // comment whose code line fails `codeTries` times is dropped with it (the comment steers the
-      // line: "// penalize the hill" leads to MountainCar code). At most `tries` samples per slot.
-      let unit: string[] | null = null;
-      for (let used = 0; used < tries && unit === null; ) {
-        const first = await sample([]);
-        used++;
-        // Empty lines, a repeated obs header or a new function are not part of a body: resample.
-        if (first === '' || /^(\/\/ obs:|function\b)/.test(first)) continue;
-        if (!isComment(first)) {
-          const c = await this.accept(lines, scope, first);
-          if (c) { declare(scope, c); unit = [`  ${first}`]; }
-          continue;
-        }
-        for (let j = 0; j < codeTries && used < tries && unit === null; j++) {
-          const code = await sample([`  ${first}`]);
-          used++;
-          if (code === '' || isComment(code) || /^function\b/.test(code)) continue;
-          const c = await this.accept([...lines, `  ${first}`], scope, code);
-          if (c) { declare(scope, c); unit = [`  ${first}`, `  ${code}`]; }
-        }
-      }
-      if (unit === null) {
-        this.stats.droppedLines++;
-        break;
-      }
-      lines.push(...unit);
-    }
-    // Eureka's prompt tells the model that the function must return the reward; a 128-token model
-    // cannot hold such instructions, so the format is imposed: if the body has no `return`, the LM
-    // writes the return expression after a forced "  return".
-    for (let attempt = 0; attempt < this.opts.returnTries && !hasReturn(); attempt++) {
-      const gen = await this.lm.generate(`${prompt()}\n  return`, { maxNewTokens: lineTokens, temperature, topK, seed: s++, stop: ['\n'], allow: allow('return') });
-      this.stats.sampled++;
-      const ret = `return${gen.trimEnd()}`;
-      if (await this.accept(lines, scope, ret)) lines.push(`  ${ret}`);
-    }
-    if (!hasReturn()) {
-      this.stats.grammarReturns++;
-      lines.push(`  ${await this.grammarReturn(`${prompt()}\n  return`, scope, s)}`);
-    }
-    return `${HEADER}\n${lines.join('\n')}\n}`;
-  }
-
-  /**
-   * Constrained decoding of `return t1 ± t2 ± …;` over the declared components (or, with none, the
-   * task's fields): at each step the allowed continuations are scored by the LM and one is sampled
-   * from their renormalized probabilities (temperature as above), until the LM picks the end `;`.
-   */
-  private async grammarReturn(prompt: string, scope: Scope, seed: number): Promise<string> {
-    const rng = new Rng(seed);
-    const terms = scope.locals.size > 0 ? [...scope.locals.keys()] : this.opts.fields.map((f) => `obs.${f}`);
-    let expr = '';
-    const used = new Set<string>();
-    for (let step = 0; step < Math.min(6, terms.length); step++) {
-      const free = terms.filter((t) => !used.has(t));
-      const cands = step === 0 ? free.flatMap((t) => [` ${t}`, ` -${t}`]) : [';', ...free.flatMap((t) => [` + ${t}`, ` - ${t}`])];
-      const lp = await this.lm.logProb(prompt + expr, cands);
-      const m = Math.max(...lp);
-      const pick = cands[rng.categorical(lp.map((v) => Math.exp((v - m) / this.opts.temperature)))]!;
-      if (pick === ';') break;
-      expr += pick;
-      used.add(pick.replace(/^\s*[-+]?\s*/, ''));
-    }
-    return `return${expr};`;
-  }
-}
-
-/** Compile-only check of the body so far inside the sandbox (nothing runs): syntax and redeclarations. */
-function bodyParses(lines: string[]): Promise<boolean> {
-  return RewardSandbox.parses(`(function (obs, action) {\n${lines.join('\n')}\n})`);
 }
 
 export interface Candidate {
@@ -393,3 +242,15 @@ export async function eurekaSearch(writer: RewardWriter, context: string, cfg: S
   return { best, candidates, bestPerIteration, ranPerIteration, reflections, finalists };
 }
 
+
+// ── 4. The final policy: the chosen reward trained again with fresh PPO seeds ──────────────────
+/**
+ * The task fitness of the policy a reward trains, measured on runs that were not part of any search
+ * (so a variant's number is not the max of its own noisy scores): the mean over `finalRuns` PPO runs
+ * whose seeds every variant of this seed shares.
+ */
+export async function finalFitness(source: string, cfg: EurekaConfig, seed: number): Promise<number> {
+  const fs: number[] = [];
+  for (let r = 0; r < cfg.finalRuns; r++) fs.push((await trainAndScore(source, ppoOf(cfg), { seed: seed * 31 + 999_983 + r * 7_777, evalEpisodes: cfg.evalEpisodes, limits: limitsOf(cfg) })).fitness);
+  return mean(fs);
+}

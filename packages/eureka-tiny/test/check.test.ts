@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { GridKeyDoor } from '@rlllm/env';
 import { checkLine, checkPrefix, completeLine, newScope, scopeOf, statementShape, tokenize, type Scope } from '../src/check.ts';
-import { HEADER, HUMAN_REWARD, KEYDOOR_FIELDS, LmRewardWriter, SPARSE_REWARD } from '../src/eureka.ts';
+import { HEADER, HUMAN_REWARD, KEYDOOR_FIELDS, SPARSE_REWARD } from '../src/eureka.ts';
+import { LmRewardWriter } from '../src/writer.ts';
 import { RewardSandbox } from '../src/sandbox.ts';
 
 const body = (src: string) => src.split('\n').slice(1, -1);

@@ -1,5 +1,14 @@
 /**
- * ELLM's two LLM pieces (Du et al. 2023, §3; taxonomy paper §5.2), with the tiny LM:
+ * ELLM — Exploring with LLMs (Du et al. 2023; taxonomy paper §5.2), top to bottom:
+ *
+ *   §3   the LLM suggests goals for the current observation (`GoalSuggester`), an agent conditioned
+ *        on them is rewarded when a transition's caption matches a suggested goal (`intrinsicReward`,
+ *        with a similarity from `likelihoodSimilarity` or `embeddingSimilarity`);
+ *   §4   reward-free pretraining of a goal-conditioned DQN in TinyCrafter with that reward, against
+ *        no intrinsic reward, a count-based novelty bonus and oracle goals (`pretrain`); the measure
+ *        is the number of ground-truth achievements unlocked per episode (the paper's Fig. 3).
+ *
+ * The two LLM pieces, with the tiny LM:
  *
  * 1. Goal suggestion. The paper prompts the LLM with the observation (and the available actions) and
  *    reads goals from its generation. We *score a fixed candidate list* instead — the 12 achievement
@@ -16,7 +25,32 @@
  *    caption set (a softmax over captions per goal): balanced accuracy 0.92. The caption set is
  *    finite, so the whole goal × caption matrix is computed once (the "cache" of similarity calls).
  */
-import type { LanguageModel } from '@rlllm/core';
+import { z } from 'zod';
+import { DqnLearner, ReplayBuffer, Rng, argmaxRow, forward, linearSchedule, type LanguageModel, type MLPSnapshot } from '@rlllm/core';
+import { CRAFTER_ACHIEVEMENTS, TinyCrafter } from '@rlllm/env';
+
+export const EllmConfig = z.object({
+  steps: z.number().int().min(1000).default(30_000).describe('env steps of pretraining per variant and seed'),
+  episodeSteps: z.number().int().min(10).default(100).describe('steps per episode (time limit)'),
+  goalsPerStep: z.number().int().min(1).max(12).default(3).describe('k: suggested goals active at each step (ELLM)'),
+  threshold: z.number().min(0).max(1).default(0.14).describe('similarity threshold for the goal-achieved reward (measured, see README)'),
+  noveltyBeta: z.number().min(0).default(0.3).describe('count bonus scale β/√N(s)'),
+  learningRate: z.number().positive().default(5e-4),
+  gamma: z.number().gt(0).max(1).default(0.95),
+  batchSize: z.number().int().positive().default(64),
+  bufferSize: z.number().int().positive().default(20_000),
+  learningStarts: z.number().int().nonnegative().default(1000),
+  trainFrequency: z.number().int().positive().default(8),
+  targetFrequency: z.number().int().positive().default(500),
+  explorationFraction: z.number().min(0).max(1).default(0.5).describe('ε decays 1 → endEpsilon over this fraction of the steps'),
+  endEpsilon: z.number().min(0).max(1).default(0.1),
+  hidden: z.array(z.number().int().positive()).default([128, 128]).describe('hidden layer sizes of the Q-network'),
+  finalFraction: z.number().gt(0).max(1).default(0.25).describe('the metric averages the last this fraction of episodes'),
+  curvePoints: z.number().int().min(2).default(10),
+});
+export type EllmConfig = z.infer<typeof EllmConfig>;
+
+// ── §3 The LLM pieces ─────────────────────────────────────────────────────────────────────────
 
 /** Row-wise softmax over captions of log p(" caption" | "When you <goal>, the game says:"). */
 export async function likelihoodSimilarity(lm: LanguageModel, goals: string[], captions: string[]): Promise<number[][]> {
@@ -112,4 +146,162 @@ export class GoalSuggester {
 /** The k best-ranked goals not yet rewarded this episode. */
 export function topGoals(ranked: readonly number[], rewarded: ReadonlySet<number>, k: number): number[] {
   return ranked.filter((g) => !rewarded.has(g)).slice(0, k);
+}
+
+// ── §4 Reward-free pretraining ──────────────────────────────────────────────────────────────
+/**
+ * Reward-free pretraining of a goal-conditioned DQN in TinyCrafter (ELLM, Du et al. 2023 §3–4).
+ *
+ * Why a small loop of our own instead of core's `trainDqn` on an env wrapper: ELLM's reward and the
+ * goal part of the input come from LLM calls, which are async, and `Env.step` is sync. So this file
+ * is the same DQN as core's dqn.ts (ε-greedy → replay → double-DQN TD target with Huber loss → hard
+ * target copy): the networks and the gradient step are core's `DqnLearner`; this loop only collects
+ * experience, with:
+ *   input  = state features ⊕ goal embedding (mean LM embedding of the active goals; zeros when the
+ *            variant has no goals — same network for every variant),
+ *   reward = the variant's intrinsic reward only; the env's own (achievement) reward is never used.
+ *
+ * Variants (the paper's pretraining comparison, Fig. 3):
+ *   none     ε-greedy DQN with no reward at all (exploration is the ε schedule alone);
+ *   novelty  count-based bonus β/√N(s) on the next state's text observation (what is in view + the
+ *            inventory), standing in for the paper's novelty baselines (APT, RND);
+ *   ellm     LLM-suggested goals (top k by log-probability), similarity reward, once per goal per episode;
+ *   oracle   the true feasible next achievements as goals (the paper's "ELLM with oracle goals" upper bound),
+ *            same reward machinery.
+ */
+export const VARIANTS = ['none', 'novelty', 'ellm', 'oracle'] as const;
+export type Variant = (typeof VARIANTS)[number];
+
+export interface Shared {
+  /** goal × caption similarity (ellm.ts). */
+  sim: number[][];
+  captions: string[];
+  /** LM embedding of each goal phrase (the goal-conditioning input). */
+  goalEmb: Float32Array[];
+  suggester: GoalSuggester | null;
+}
+
+export interface EpisodeLog {
+  /** Env steps at the end of the episode. */
+  step: number;
+  /** Achievement ids unlocked in the episode. */
+  unlocked: string[];
+  /** Intrinsic return. */
+  intrinsic: number;
+  /** Goals credited by the intrinsic reward this episode. */
+  credited: string[];
+  /** Goal-suggestion precision: active goals that were feasible (ground truth) / active goals. */
+  goalsFeasible: number;
+  goalsActive: number;
+}
+
+const ACH_IDS = CRAFTER_ACHIEVEMENTS.map((a) => a.id);
+
+/** Reference: distinct achievements per episode of a uniformly random policy (no learning). */
+export function randomPolicyScore(seed: number, episodes: number, episodeSteps: number): number {
+  const rng = new Rng(seed * 7919 + 99);
+  const env = new TinyCrafter({ maxSteps: episodeSteps });
+  env.reset({ seed: seed * 1_000_003 });
+  let total = 0;
+  for (let e = 0; e < episodes; e++) {
+    if (e > 0) env.reset();
+    for (let t = 0; t < episodeSteps; t++) env.step(rng.int(env.actionSpace.n));
+    total += env.unlocked.size;
+  }
+  return total / episodes;
+}
+
+export async function pretrain(variant: Variant, cfg: EllmConfig, seed: number, shared: Shared, onProgress?: (step: number) => void): Promise<EpisodeLog[]> {
+  const rng = new Rng(seed * 7919 + VARIANTS.indexOf(variant));
+  const env = new TinyCrafter({ maxSteps: cfg.episodeSteps });
+  const gDim = shared.goalEmb[0]!.length;
+  const sDim = TinyCrafter.obsDim;
+  const dim = sDim + gDim;
+  const nA = env.actionSpace.n;
+  const learner = new DqnLearner(dim, nA, { hidden: cfg.hidden, learningRate: cfg.learningRate, gamma: cfg.gamma, doubleDqn: true, huber: true, maxGradNorm: 10 }, rng, 'gq');
+  let online: MLPSnapshot = learner.q.snapshot();
+  const buffer = new ReplayBuffer(cfg.bufferSize, dim);
+  const counts = new Map<string, number>();
+  const episodes: EpisodeLog[] = [];
+  const usesGoals = variant === 'ellm' || variant === 'oracle';
+
+  // The env layout depends on the seed only (same worlds for every variant of a seed).
+  let { obs } = env.reset({ seed: seed * 1_000_003 });
+  let rewarded = new Set<number>();
+  let credited: string[] = [];
+  let intrinsic = 0;
+  let goalsFeasible = 0;
+  let goalsActive = 0;
+
+  const goalsNow = async (): Promise<number[]> => {
+    if (variant === 'ellm') return topGoals(await shared.suggester!.rank(env.text()), rewarded, cfg.goalsPerStep);
+    if (variant === 'oracle') return topGoals(env.feasibleAchievements().map((id) => ACH_IDS.indexOf(id)), rewarded, cfg.goalsPerStep);
+    return [];
+  };
+  const input = (o: Float32Array, goals: number[]): Float32Array => {
+    const x = new Float32Array(dim);
+    x.set(o, 0);
+    for (const g of goals) {
+      const e = shared.goalEmb[g]!;
+      for (let i = 0; i < gDim; i++) x[sDim + i]! += e[i]! / goals.length;
+    }
+    return x;
+  };
+  let goals = await goalsNow();
+  let x = input(obs, goals);
+
+  for (let step = 1; step <= cfg.steps; step++) {
+    const eps = linearSchedule(1, cfg.endEpsilon, cfg.explorationFraction * cfg.steps, step);
+    if (usesGoals) {
+      const feasible = env.feasibleAchievements();
+      goalsActive += goals.length;
+      goalsFeasible += goals.filter((g) => feasible.includes(ACH_IDS[g]!)).length;
+    }
+    const a = rng.random() < eps ? rng.int(nA) : argmaxRow(forward(online, x, 1), 0, nA);
+    const r = env.step(a);
+    let reward = 0;
+    if (variant === 'novelty') {
+      const key = env.text();
+      const n = (counts.get(key) ?? 0) + 1;
+      counts.set(key, n);
+      reward = cfg.noveltyBeta / Math.sqrt(n);
+    } else if (usesGoals) {
+      const res = intrinsicReward(shared.sim, goals, shared.captions.indexOf(r.info.caption as string), rewarded, cfg.threshold);
+      reward = res.reward;
+      if (res.goal !== null) {
+        rewarded.add(res.goal);
+        credited.push(CRAFTER_ACHIEVEMENTS[res.goal]!.goal);
+      }
+    }
+    intrinsic += reward;
+    obs = r.obs;
+    const nextGoals = await goalsNow();
+    const xNext = input(obs, nextGoals);
+    // Truncation is not terminal: bootstrap through the time limit (as core's dqn.ts).
+    buffer.add(x, a, reward, xNext, false);
+    if (r.truncated) {
+      episodes.push({ step, unlocked: [...env.unlocked], intrinsic, credited, goalsFeasible, goalsActive });
+      obs = env.reset().obs;
+      rewarded = new Set();
+      credited = [];
+      intrinsic = 0;
+      goalsFeasible = 0;
+      goalsActive = 0;
+      goals = await goalsNow();
+      x = input(obs, goals);
+    } else {
+      goals = nextGoals;
+      x = xNext;
+    }
+
+    if (step > cfg.learningStarts && step % cfg.trainFrequency === 0) {
+      learner.learn(buffer.sample(cfg.batchSize, rng));
+      online = learner.q.snapshot();
+    }
+    if (step % cfg.targetFrequency === 0) learner.syncTarget();
+    if (step % 1000 === 0) onProgress?.(step);
+  }
+  learner.disposeTraining();
+  learner.q.dispose();
+  return episodes;
 }

@@ -1,3 +1,3 @@
+// @rlllm/ellm-tiny — ELLM (Du et al. 2023) in a small text Crafter. Main export: `leaf`.
 export * from './ellm.ts';
-export * from './agent.ts';
 export { leaf, schema, type Config } from './leaf.ts';

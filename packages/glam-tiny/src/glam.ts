@@ -1,10 +1,15 @@
 /**
- * GLAM's training loop (Carta et al. 2023, §3: the LLM policy is updated online with PPO): the LM policy
- * of policy.ts acts in N parallel BabyAI-Text envs, and PPO (Schulman et al. 2017) fine-tunes *all*
- * of the LM's weights plus the value head on the environment's reward. One file, top to bottom:
- * config → setup → rollout → advantage → update → log, following CleanRL's ppo.py and GLAM's
- * `LLMPPOAgent` (rollouts of nEnvs × nSteps, GAE, a few epochs of minibatch updates on the clipped
- * surrogate, value loss, entropy bonus).
+ * GLAM (Carta et al. 2023), in the order of its method: the LM is the policy — π(a | s) is the softmax
+ * over the six action names of their log-probabilities after the text prompt (policy.ts) — and it is
+ * grounded by online RL: PPO fine-tunes all of its weights on the environment's reward (§3, this
+ * file); the grounded policy is then measured on fresh episodes with training and held-out targets
+ * (§4, evaluate.ts).
+ *
+ * The training loop: the LM policy acts in N parallel BabyAI-Text envs, and PPO (Schulman et al.
+ * 2017) fine-tunes *all* of the LM's weights plus the value head on the environment's reward. One
+ * file, top to bottom: config → setup → rollout → advantage → update → log, following CleanRL's
+ * ppo.py and GLAM's `LLMPPOAgent` (rollouts of nEnvs × nSteps, GAE, a few epochs of minibatch
+ * updates on the clipped surrogate, value loss, entropy bonus).
  *
  *   state s_t   = the prompt built from the mission and the current observation (policy.ts glamPrompt)
  *   action a_t  ~ π(· | s_t) = softmax over the 6 action names of log p_LM(name | prompt)
@@ -38,6 +43,27 @@ export const GlamPpoConfig = z.object({
   targetKl: z.number().positive().nullable().default(null).describe("stop an iteration's remaining minibatch steps once the approx KL to the rollout policy exceeds this (CleanRL's target_kl, checked per minibatch)"),
 });
 export type GlamPpoConfig = z.infer<typeof GlamPpoConfig>;
+
+/** The leaf's config: the env, the PPO budget of every trained variant, and the evaluation. */
+export const GlamConfig = z.object({
+  steps: z.number().int().min(16).default(1536).describe('env steps of training per trained variant and seed (glam, glam-random-init, symbolic-ppo)'),
+  nEnvs: z.number().int().positive().default(16).describe('parallel envs of every PPO run'),
+  nSteps: z.number().int().positive().default(8).describe('steps per env per PPO rollout'),
+  updateEpochs: z.number().int().positive().default(1).describe('PPO epochs per rollout (LM agents)'),
+  minibatchSize: z.number().int().positive().default(32).describe('transitions per PPO gradient step (LM agents)'),
+  lr: z.number().positive().default(1e-4).describe('Adam learning rate of the LM agents (all LM weights + value head)'),
+  entCoef: z.number().min(0).default(0.01).describe('entropy bonus (over the 6 actions)'),
+  warmupIterations: z.number().int().min(0).default(0).describe('LM agents: ramp the learning rate up over the first N PPO iterations (0 = off; README: tried, no gain)'),
+  targetKl: z.number().min(0).default(0).describe("LM agents: stop an iteration's updates once the approx KL exceeds this (0 = off; README: tried, no gain)"),
+  symbolicLr: z.number().positive().default(2.5e-4).describe('Adam learning rate of symbolic PPO (CleanRL default)'),
+  evalEpisodes: z.number().int().positive().default(48).describe('fresh episodes per split for the final success rates'),
+  roomSize: z.number().int().min(3).max(10).default(4).describe('interior side of the BabyAI-Text room'),
+  maxObjects: z.number().int().min(1).default(2).describe('objects per room (1..maxObjects)'),
+  maxSteps: z.number().int().min(4).default(16).describe('episode time limit'),
+  symbolicLongSteps: z.number().int().min(0).default(0).describe('also train symbolic PPO this long (a reference for its sample efficiency); 0 = off'),
+  curvePoints: z.number().int().min(1).default(8).describe('bins of the success-vs-steps curves (at most steps / (nEnvs · maxSteps), see curveBins)'),
+});
+export type GlamConfig = z.infer<typeof GlamConfig>;
 
 export interface GlamEpisode {
   /** Env steps (all envs) at the end of the episode. */

@@ -12,7 +12,7 @@ import { loadLanguageModel } from '@rlllm/core';
 import { BABYAI_ACTIONS, BabyAIText, babyaiExpert, babyaiPrompt } from '@rlllm/env';
 import { ACTION_CONTINUATIONS } from './policy.ts';
 import { evaluateSuccess, logSoftmax, transformersPolicy } from './evaluate.ts';
-import { schema } from './leaf.ts';
+import { GlamConfig as schema } from './glam.ts';
 
 const argv = process.argv.slice(2);
 const at = argv.indexOf('--episodes');

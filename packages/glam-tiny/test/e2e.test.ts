@@ -17,24 +17,24 @@ describe('glam-tiny end to end', () => {
     const out = mkdtempSync(join(tmpdir(), 'glam-'));
     const report = await runLeaf(leaf, { preset: 'quick', out, quiet: true });
     const parsed = Report.parse(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
-    expect(Object.keys(parsed.variants).sort()).toEqual(['glam', 'glam-random-init', 'symbolic-ppo', 'zero-shot']);
+    expect(Object.fromEntries(Object.entries(parsed.variants).map(([k, v]) => [k, v.role]))).toEqual({ 'zero-shot': 'baseline', glam: 'method', 'glam-random-init': 'ablation', 'symbolic-ppo': 'baseline', 'uniform-random': 'reference' });
     expect(parsed.method).toBe('glam');
-    expect(parsed.curves.map((c) => c.variant)).toEqual(['glam', 'glam-random-init', 'symbolic-ppo', 'zero-shot']);
-    for (const v of Object.values(parsed.variants)) expect(v.mean).toBeGreaterThanOrEqual(0);
-    const extra = report.extra as {
-      heldout: Record<string, { mean: number }>;
-      transformersJsCrossCheck: { tfjs: number[]; transformersJs: number[]; sameTrajectories: number[]; policyDirs: string[] };
-      actionShare: Record<string, Record<string, number>>;
-    };
-    expect(Object.keys(extra.heldout).sort()).toEqual(['glam', 'glam-random-init', 'symbolic-ppo', 'zero-shot']);
-    const cc = extra.transformersJsCrossCheck;
-    expect(existsSync(join(cc.policyDirs[0]!, 'onnx', 'model.onnx'))).toBe(true);
-    expect(cc.transformersJs).toEqual(cc.tfjs);
-    expect(cc.sameTrajectories[0]).toBe(1);
-    expect(parsed.variants.glam!.perSeed).toEqual(cc.transformersJs);
-    const share = Object.values(extra.actionShare['zero-shot']!).reduce((a, b) => a + b, 0);
+    expect(parsed.curves.map((c) => c.variant)).toEqual(['zero-shot', 'glam', 'glam-random-init', 'symbolic-ppo']);
+    // 8 evaluation episodes per split: every success rate is a count out of 8.
+    for (const v of Object.values(parsed.variants)) {
+      expect(Number.isInteger(v.perSeed[0]! * 8)).toBe(true);
+      expect(Number.isInteger((v.stats!.heldout as { perSeed: number[] }).perSeed[0]! * 8)).toBe(true);
+    }
+    const cc = (report.variants.glam!.stats as { transformersJsCrossCheck: Record<string, { mean: number }> }).transformersJsCrossCheck;
+    const dir = (report.variants.glam!.details!['1'] as { policyDir: string }).policyDir;
+    expect(existsSync(join(dir, 'onnx', 'model.onnx'))).toBe(true);
+    expect(cc.transformersJs!.mean).toBe(cc.tfjs!.mean);
+    expect(cc.sameTrajectories!.mean).toBe(1);
+    expect(parsed.variants.glam!.mean).toBe(cc.transformersJs!.mean);
+    const share = Object.values((report.variants['zero-shot']!.stats as { actionShare: Record<string, { mean: number }> }).actionShare).reduce((a, b) => a + b.mean, 0);
     expect(share).toBeCloseTo(1, 6);
-  }, 180_000);
+    expect(report.comparisons.filter((c) => c.variant === 'glam-random-init').map((c) => c.measure)).toEqual(['metric', 'sampleEfficiency', 'heldout']);
+  });
 
   it('the same seed gives the same training run', async () => {
     // Proves determinism of GLAM's PPO (env rooms, action sampling, minibatch order, updates): two
@@ -58,5 +58,5 @@ describe('glam-tiny end to end', () => {
     const b = await runOnce();
     expect(a.episodes.length).toBeGreaterThan(0);
     expect(b).toEqual(a);
-  }, 180_000);
+  });
 });

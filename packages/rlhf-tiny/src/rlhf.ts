@@ -11,6 +11,7 @@
  * exactly like any other model, and judged by the simulated human's rubric on held-out prompts.
  */
 import path from 'node:path';
+import { z } from 'zod';
 import {
   copyLmWeights,
   LinearHead,
@@ -33,6 +34,29 @@ import {
 import { loadGpt, type Gpt } from '@rlllm/tiny-lm';
 import { decodeResponse } from './data.ts';
 import { goldHelpfulness, type PromptItem } from '@rlllm/env/assistant';
+
+export const RlhfConfig = z.object({
+  sftSteps: z.number().int().positive().default(60).describe('step 1: SFT gradient steps'),
+  sftBatch: z.number().int().positive().default(16),
+  sftLr: z.number().positive().default(3e-4),
+  rmSteps: z.number().int().positive().default(80).describe('step 2: reward-model gradient steps'),
+  rmBatch: z.number().int().positive().default(16).describe('comparisons per RM step'),
+  rmLr: z.number().positive().default(1e-4),
+  ppoIterations: z.number().int().positive().default(20).describe('step 3: PPO iterations (each samples ppoBatch prompts)'),
+  ppoBatch: z.number().int().positive().default(32).describe('prompts (rollouts) per PPO iteration'),
+  klCoef: z.number().min(0).default(0.1).describe('β: per-token KL penalty to the SFT policy (InstructGPT eq. 2)'),
+  ppoLr: z.number().positive().default(3e-5),
+  updateEpochs: z.number().int().positive().default(4),
+  nMinibatches: z.number().int().positive().default(2),
+  vfCoef: z.number().min(0).default(0.1),
+  valueFromRm: z.boolean().default(true).describe('value function = a copy of the reward model (InstructGPT) instead of a zero head on the policy'),
+  maxNewTokens: z.number().int().min(4).max(96).default(40).describe('answer length cap (tokens), rollouts and evaluation'),
+  temperature: z.number().positive().default(1).describe('sampling temperature, rollouts and evaluation'),
+  bestOfN: z.number().int().min(2).default(8).describe('n of the best-of-n baseline'),
+  evalSamples: z.number().int().positive().default(3).describe('answers per held-out prompt per model'),
+  evalPrompts: z.number().int().positive().default(20).describe('held-out prompts evaluated (of 20)'),
+});
+export type RlhfConfig = z.infer<typeof RlhfConfig>;
 
 // ── Step 1: SFT (InstructGPT §3.5 "Supervised fine-tuning") ─────────────────────────────────
 /** The pretrained LM fine-tuned on demonstrations with the next-token loss on the response. */

@@ -92,12 +92,17 @@ describe('end to end', () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'rlhf-e2e-'));
     const report = await runLeaf(leaf, { preset: 'quick', seeds: [1], out, quiet: true });
     expect(Report.safeParse(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'))).success).toBe(true);
-    expect(Object.keys(report.variants).sort()).toEqual(['best-of-n', 'ppo-no-kl', 'rlhf-ppo', 'sft']);
+    expect(Object.fromEntries(Object.entries(report.variants).map(([k, v]) => [k, v.role]))).toEqual({ sft: 'baseline', 'best-of-n': 'baseline', 'rlhf-ppo': 'method', 'ppo-no-kl': 'ablation' });
     for (const v of ['sft', 'rlhf-ppo', 'ppo-no-kl']) expect(existsSync(path.join(out, 'models', 'seed-1', v, 'onnx', 'model.onnx'))).toBe(true);
     expect(report.curves.map((c) => c.yLabel)).toContain('KL(π ‖ π_SFT) per answer (nats)');
-    const acc = (report.extra.rewardModelPairAccuracy as { heldout: { mean: number } }).heldout.mean;
-    expect(acc).toBeGreaterThanOrEqual(0);
-    expect(acc).toBeLessThanOrEqual(1);
+    // SFT against itself: win rate ½ (every pair ties), served KL exactly 0.
+    const stats = (v: string) => report.variants[v]!.stats as { winRateVsSft: { mean: number }; heldoutKlToSft: { mean: number } };
+    expect(stats('sft').winRateVsSft.mean).toBe(0.5);
+    expect(stats('sft').heldoutKlToSft.mean).toBe(0);
+    // The RM's held-out pair accuracy is a count over the shipped held-out comparisons.
+    const acc = ((report.extra.stats as Record<string, Record<string, { perSeed: number[] }>>).rewardModelPairAccuracy!.heldout!).perSeed[0]!;
+    const n = loadHumanData(shippedDataDir(), tok).heldoutComparisons.length;
+    expect(Math.abs(acc * n - Math.round(acc * n))).toBeLessThan(1e-9);
   });
 
   it('--model that is not a tiny-lm folder is a UserError and leaves no output behind', async () => {

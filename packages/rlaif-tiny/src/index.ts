@@ -1,3 +1,3 @@
 export * from './constitution.ts';
-export * from './cai.ts';
+export * from './rlaif.ts';
 export { leaf, schema, type Config } from './leaf.ts';

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { initTf, loadLanguageModel, loadLmTokenizer, Report, Rng, runLeaf, type LanguageModel, type LmTokenizer } from '@rlllm/core';
 import { goldHarmlessness, RED_TEAM, redTeamHeldoutPrompts, redTeamTrainPrompts } from '@rlllm/env/assistant';
 import { defaultModelDir, loadGpt } from '@rlllm/tiny-lm';
-import { aiPreference, critiqueAndRevise, critiqueLogProb, decodeAnswer, encodeAnswer, labelPairs } from '../src/cai.ts';
+import { aiPreference, critiqueAndRevise, critiqueLogProb, decodeAnswer, encodeAnswer, labelPairs } from '../src/rlaif.ts';
 import { CONSTITUTION } from '../src/constitution.ts';
 import { leaf } from '../src/leaf.ts';
 
@@ -88,8 +88,8 @@ describe('end to end', () => {
     const out = mkdtempSync(path.join(os.tmpdir(), 'rlaif-e2e-'));
     const report = await runLeaf(leaf, { preset: 'quick', seeds: [1], out, quiet: true });
     expect(Report.safeParse(JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8'))).success).toBe(true);
-    expect(Object.keys(report.variants).sort()).toEqual(['base', 'helpful-rl', 'rl-cai', 'sl-cai']);
-    expect(Object.keys(report.extra.helpfulness as object).sort()).toEqual(['base', 'helpful-rl', 'rl-cai', 'sl-cai']);
+    expect(Object.fromEntries(Object.entries(report.variants).map(([k, v]) => [k, v.role]))).toEqual({ base: 'baseline', 'sl-cai': 'ablation', 'rl-cai': 'method', 'helpful-rl': 'baseline' });
+    for (const v of Object.values(report.variants)) expect(v.stats).toHaveProperty('helpfulness');
     expect(report.curves.filter((c) => c.title === 'Harmlessness vs helpfulness').length).toBe(4);
     for (const v of ['sl-cai', 'rl-cai', 'helpful-rl']) expect(existsSync(path.join(out, 'models', 'seed-1', v, 'onnx', 'model.onnx'))).toBe(true);
   });

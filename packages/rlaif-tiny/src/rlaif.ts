@@ -11,6 +11,7 @@
  * same pretrained tiny LM, as the paper uses a pretrained LM as its feedback model; `--feedback-model`
  * puts any transformers.js model there. Harmlessness is never labelled by the simulated human.
  */
+import { z } from 'zod';
 import {
   copyLmWeights,
   LmPpoTrainer,
@@ -31,6 +32,25 @@ import {
 import { goldHarmlessness, goldHelpfulness, labelerPrefers, RED_TEAM, type PromptItem } from '@rlllm/env/assistant';
 import { loadGpt, type Gpt } from '@rlllm/tiny-lm';
 import { CONSTITUTION, type Principle } from './constitution.ts';
+
+export const RlaifConfig = z.object({
+  answersPerPrompt: z.number().int().positive().default(1).describe('SL-CAI: answers sampled per red-team prompt to critique and revise'),
+  nRevisions: z.number().int().positive().default(3).describe('SL-CAI: revision samples per critiqued answer (the AI judge keeps the best)'),
+  sftSteps: z.number().int().positive().default(40).describe('SL-CAI / helpful SFT gradient steps'),
+  sftLr: z.number().positive().default(3e-4),
+  pairsPerPrompt: z.number().int().positive().default(2).describe('RL-CAI: answer pairs sampled per train prompt for the preference model'),
+  pmSteps: z.number().int().positive().default(50).describe('preference-model gradient steps'),
+  pmLr: z.number().positive().default(1e-4),
+  ppoIterations: z.number().int().positive().default(10),
+  ppoBatch: z.number().int().positive().default(16),
+  klCoef: z.number().min(0).default(0.1).describe('β: per-token KL penalty to the PPO start model'),
+  ppoLr: z.number().positive().default(1.5e-5),
+  maxNewTokens: z.number().int().min(4).max(96).default(32),
+  temperature: z.number().positive().default(1).describe('sampling temperature, everywhere'),
+  evalSamples: z.number().int().positive().default(2).describe('answers per held-out prompt per model'),
+  promptLimit: z.number().int().nonnegative().default(0).describe('use only the first N prompts of each kind and split (0 = all; a smoke-test knob)'),
+});
+export type RlaifConfig = z.infer<typeof RlaifConfig>;
 
 export interface Answer {
   text: string;

@@ -14,21 +14,23 @@ export interface ChildJob {
   seeds?: number[];
   model?: string;
   out: string;
+  /** Worker processes for the leaf's seeds. */
+  workers?: number;
 }
 
 export type ChildResult = { type: 'report'; report: Report } | { type: 'error'; message: string; stack?: string };
 
 function isLeaf(x: unknown): x is Leaf<never> {
   const l = x as Partial<Leaf<never>> | undefined;
-  return !!l && typeof l.run === 'function' && !!l.meta && !!l.schema && !!l.presets;
+  return !!l && typeof l.variants === 'function' && !!l.meta && !!l.schema && !!l.presets;
 }
 
 async function runJob(job: ChildJob): Promise<ChildResult> {
   try {
     const mod = (await import(job.module)) as Record<string, unknown>;
     const leaf = mod[job.exportName];
-    if (!isLeaf(leaf)) throw new Error(`${job.module} does not export "${job.exportName}" as a Leaf (meta, schema, presets, run) from @rlllm/core`);
-    const report = await runLeaf(leaf, { preset: job.preset, seeds: job.seeds, model: job.model, out: job.out, quiet: true });
+    if (!isLeaf(leaf)) throw new Error(`${job.module} does not export "${job.exportName}" as a Leaf (meta, schema, presets, variants) from @rlllm/core`);
+    const report = await runLeaf(leaf, { preset: job.preset, seeds: job.seeds, model: job.model, out: job.out, workers: job.workers, quiet: true });
     return { type: 'report', report };
   } catch (e) {
     const err = e instanceof Error ? e : new Error(String(e));

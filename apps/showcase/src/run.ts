@@ -1,5 +1,6 @@
 /**
- * Orchestration: run every built leaf, one after another, each in its own child process, then
+ * Orchestration: run every built leaf, each in its own child process — one per core at a time when
+ * each leaf runs one seed, else one at a time with its seeds spread over worker processes — then
  * write DIR/results.json and DIR/index.html.
  *
  * Why a child process per leaf (rather than racing an in-process promise against a timer):
@@ -13,6 +14,7 @@
  */
 import { fork } from 'node:child_process';
 import { createWriteStream, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -41,6 +43,11 @@ export interface ShowcaseOptions {
   timeoutPerLeafSeconds?: number;
   /** Where progress lines go (default stderr). */
   stream?: NodeJS.WriteStream;
+  /**
+   * Leaves run at the same time (default: one per core when each leaf runs one seed; else one, whose
+   * seeds then go to one worker process per core). Each leaf gets cores / leavesAtOnce workers.
+   */
+  leavesAtOnce?: number;
 }
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
@@ -130,37 +137,49 @@ export async function runShowcase(opts: ShowcaseOptions): Promise<ShowcaseResult
     writeJsonAtomic(join(out, 'results.json'), results);
   };
 
-  for (const [i, entry] of registry.entries()) {
-    const line = new LeafLine(`[${i + 1}/${registry.length}] ${entry.pkg.padEnd(14)}`, stream);
+  const cores = availableParallelism();
+  const atOnce = Math.max(1, opts.leavesAtOnce ?? ((opts.seeds?.length ?? 1) <= 1 ? cores : 1));
+  const workers = Math.max(1, Math.floor(cores / atOnce));
+  const outcomes: (LeafOutcome | undefined)[] = registry.map(() => undefined);
+  const runEntry = async (i: number, entry: LeafEntry): Promise<LeafOutcome> => {
+    // With several leaves at once, a live line per leaf would overwrite the others': result lines only.
+    const line = new LeafLine(`[${i + 1}/${registry.length}] ${entry.pkg.padEnd(14)}`, stream, atOnce === 1);
     const base = { pkg: entry.pkg, taxonomy: entry.taxonomy, studies: entry.studies, section: entry.section };
-    let outcome: LeafOutcome;
     if (opts.only?.length && !opts.only.includes(entry.pkg)) {
-      outcome = { ...base, status: 'skipped' };
       line.finish('not selected');
-    } else if (!isBuilt(entry)) {
-      outcome = { ...base, status: 'not built' };
-      line.finish('not built');
-    } else {
-      const dir = join(out, entry.pkg);
-      mkdirSync(dir, { recursive: true });
-      line.start('running');
-      const started = performance.now();
-      const job: ChildJob = { module: moduleOf(entry), exportName: entry.exportName ?? 'leaf', preset, seeds: opts.seeds, model: opts.model, out: dir };
-      const r = await runInChild(job, timeout, join(dir, 'showcase.log'));
-      const wallSeconds = (performance.now() - started) / 1000;
-      const rel = relative(out, dir).split('\\').join('/');
-      const files = ['report.json', 'events.jsonl', 'showcase.log'].filter((f) => existsSync(join(dir, f)));
-      if (r.report) {
-        outcome = { ...base, status: 'ok', wallSeconds, dir: rel, files, report: r.report };
-        line.finish(resultLine(r.report, wallSeconds));
-      } else {
-        outcome = { ...base, status: 'failed', wallSeconds, dir: rel, files, error: r.error, details: r.details };
-        line.finish(`FAILED after ${wallSeconds.toFixed(1)}s: ${r.error}`);
-      }
+      return { ...base, status: 'skipped' };
     }
-    results.leaves.push(outcome);
-    save(); // after every leaf, so an interrupted run still leaves what finished
-  }
+    if (!isBuilt(entry)) {
+      line.finish('not built');
+      return { ...base, status: 'not built' };
+    }
+    const dir = join(out, entry.pkg);
+    mkdirSync(dir, { recursive: true });
+    line.start('running');
+    const started = performance.now();
+    const job: ChildJob = { module: moduleOf(entry), exportName: entry.exportName ?? 'leaf', preset, seeds: opts.seeds, model: opts.model, out: dir, workers };
+    const r = await runInChild(job, timeout, join(dir, 'showcase.log'));
+    const wallSeconds = (performance.now() - started) / 1000;
+    const rel = relative(out, dir).split('\\').join('/');
+    const files = ['report.json', 'events.jsonl', 'showcase.log'].filter((f) => existsSync(join(dir, f)));
+    if (r.report) {
+      line.finish(resultLine(r.report, wallSeconds));
+      return { ...base, status: 'ok', wallSeconds, dir: rel, files, report: r.report };
+    }
+    line.finish(`FAILED after ${wallSeconds.toFixed(1)}s: ${r.error}`);
+    return { ...base, status: 'failed', wallSeconds, dir: rel, files, error: r.error, details: r.details };
+  };
+  // A pool of `atOnce` runners over the registry; results keep the registry's order.
+  let next = 0;
+  const runner = async () => {
+    for (let i = next++; i < registry.length; i = next++) {
+      outcomes[i] = await runEntry(i, registry[i]!);
+      results.leaves = outcomes.filter((o): o is LeafOutcome => o !== undefined);
+      save(); // after every leaf, so an interrupted run still leaves what finished
+    }
+  };
+  await Promise.all(Array.from({ length: atOnce }, runner));
+  results.leaves = outcomes as LeafOutcome[];
   save();
   writeTextAtomic(join(out, 'index.html'), await renderHtml(results));
   return results;

@@ -12,8 +12,10 @@ export class LeafLine {
   constructor(
     private readonly prefix: string,
     private readonly stream: NodeJS.WriteStream = process.stderr,
+    /** Draw a live line on a terminal (off when several leaves run at once). */
+    allowLive = true,
   ) {
-    this.live = !!stream.isTTY && !process.env.CI;
+    this.live = allowLive && !!stream.isTTY && !process.env.CI;
   }
 
   start(what: string): void {

@@ -1,15 +1,22 @@
 /**
  * The numbers the summary table and the page headline show: the paper's method against each of
- * its ablations, Δ = method − ablation, and whether that Δ goes the good way for the metric.
+ * its ablations and baselines, Δ = method − variant paired by seed, its CI and verdict, and whether
+ * Δ goes the good way for the metric.
  */
-import type { Report, VariantResult } from '@rlllm/core/report';
+import type { Report, VariantComparison, VariantResult } from '@rlllm/core/report';
 
 export interface Comparison {
   ablation: string;
+  /** What the compared variant is: an ablation of the method or a baseline. */
+  role: 'ablation' | 'baseline';
+  /** The compared variant's mean and CI. */
   mean: number;
   ci95: [number, number];
-  /** method mean − ablation mean. */
+  /** method − variant, paired by seed, and its 95% CI. */
   delta: number;
+  deltaCi: [number, number];
+  /** What the CI of the paired difference says (experiment runner's verdict). */
+  verdict: VariantComparison['verdict'];
   /** Δ points the way the metric wants (up when higher is better, down otherwise). */
   better: boolean;
 }
@@ -21,18 +28,23 @@ export interface LeafSummary {
   comparisons: Comparison[];
 }
 
+/**
+ * The method against its ablations and baselines only (never upper bounds or references), in the
+ * main comparison, on the leaf's metric: the report's paired differences.
+ */
 export function summarizeReport(r: Report): LeafSummary {
   const m = r.variants[r.method]!;
-  const comparisons = Object.entries(r.variants)
-    .filter(([name]) => name !== r.method)
-    .map(([ablation, v]) => {
-      const delta = m.mean - v.mean;
-      return { ablation, mean: v.mean, ci95: v.ci95, delta, better: r.metric.higherIsBetter ? delta > 0 : delta < 0 };
+  const comparisons = r.comparisons
+    .filter((c) => c.group === 'main' && c.measure === 'metric' && c.method === r.method)
+    .map((c) => {
+      const v = r.variants[c.variant]!;
+      const delta = c.diff.mean ?? NaN;
+      return { ablation: c.variant, role: c.role, mean: v.mean, ci95: v.ci95, delta, deltaCi: [c.diff.ci95[0] ?? NaN, c.diff.ci95[1] ?? NaN] as [number, number], verdict: c.verdict, better: r.metric.higherIsBetter ? delta > 0 : delta < 0 };
     });
   return { method: r.method, mean: m.mean, ci95: m.ci95, comparisons };
 }
 
-/** Variant names with the method first, then the ablations in the leaf's own order. */
+/** Variant names with the method first, then the others in the leaf's own order. */
 export function variantOrder(r: Report): string[] {
   return [r.method, ...Object.keys(r.variants).filter((v) => v !== r.method)];
 }

@@ -68,7 +68,7 @@ describe('index.html in headless Chromium', () => {
     // One section per leaf that ran; in each, one bar per variant and one line per curve.
     const sections = page.locator('section.leaf');
     expect(await sections.count()).toBe(2);
-    const expected = { 'walk-a': { bars: 3, charts: [3], bands: 3 }, 'walk-b': { bars: 2, charts: [2, 2], bands: 0 } };
+    const expected = { 'walk-a': { bars: 3, charts: [3], bands: 3 }, 'walk-b': { bars: 2, charts: [2, 2], bands: 4 } };
     for (const [leaf, want] of Object.entries(expected)) {
       const s = page.locator(`section.leaf[data-leaf="${leaf}"]`);
       expect(await s.getAttribute('data-status')).toBe('ok');

@@ -20,9 +20,10 @@ process.on('disconnect', () => process.exit(0));
 process.on('message', (m: ToWorker) => {
   void (async () => {
     if (m.type === 'init') {
-      const mod = (await import(m.module)) as { leaf?: Leaf<z.ZodObject<z.ZodRawShape>> };
-      if (!mod.leaf) throw new Error(`${m.module} exports no \`leaf\``);
-      leaf = mod.leaf;
+      const [url, name = 'leaf'] = m.module.split('#');
+      const mod = (await import(url!)) as Record<string, Leaf<z.ZodObject<z.ZodRawShape>> | undefined>;
+      if (!mod[name]) throw new Error(`${url} exports no \`${name}\``);
+      leaf = mod[name]!;
       config = m.config;
       log = new EventLog(m.log, false, true);
       await send({ type: 'ready' });

@@ -41,7 +41,10 @@ export interface CheckContext {
 
 export interface Leaf<S extends z.ZodObject<z.ZodRawShape>> {
   meta: LeafMeta;
-  /** `import.meta.url` of the module that exports this leaf as `leaf` (worker processes import it). */
+  /**
+   * `import.meta.url` of the module that exports this leaf as `leaf` — or `<url>#<name>` when the
+   * export has another name (worker processes import it).
+   */
   module: string;
   schema: S;
   presets: { quick: Partial<z.input<S>>; full: Partial<z.input<S>> };

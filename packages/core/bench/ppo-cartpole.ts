@@ -13,7 +13,7 @@ const backend = await initTf();
 console.log(`PPO on CartPole-v1, tfjs backend ${backend}, seeds ${seeds.join(', ')}`);
 const rows: { seed: number; sps: number; to475: number | null; rollout: number; update: number; seconds: number }[] = [];
 for (const seed of seeds) {
-  const r = await trainPpo(() => new CartPole(), { totalTimesteps: 500_000 }, { seed, onUpdate: ({ recentReturn }) => recentReturn >= 475 });
+  const r = await trainPpo(() => new CartPole(), { totalSteps: 500_000 }, { seed, onUpdate: ({ recentReturn }) => recentReturn >= 475 });
   const row = { seed, sps: r.envSteps / r.seconds, to475: stepsToThreshold(r.episodes, 475), rollout: r.timing.rolloutSeconds, update: r.timing.updateSeconds, seconds: r.seconds };
   rows.push(row);
   console.log(`seed ${seed}: ${row.sps.toFixed(0)} env-steps/s, 475 reached at ${row.to475 ?? 'never (500k)'} steps, ${row.seconds.toFixed(1)} s (acting+env ${row.rollout.toFixed(1)} s, update ${row.update.toFixed(1)} s)`);

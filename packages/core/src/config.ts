@@ -35,7 +35,8 @@ function fieldInfo(key: string, schema: z.ZodType): FieldInfo {
   for (let depth = 0; depth < 8; depth++) {
     const type = s.def.type as string;
     if (type === 'default') {
-      info.defaultValue = (s.def as { defaultValue: unknown }).defaultValue;
+      // The outermost default is the one that applies (a leaf may re-default an algorithm's field).
+      if (info.defaultValue === undefined) info.defaultValue = (s.def as { defaultValue: unknown }).defaultValue;
       info.optional = true;
     } else if (type === 'optional' || type === 'nullable') {
       info.optional = true;
@@ -262,4 +263,37 @@ export async function runMain(main: () => Promise<void>): Promise<void> {
     process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
     process.exit(1);
   }
+}
+
+type Prefixed<P extends string, T extends z.ZodRawShape> = { [K in keyof T & string as `${P}${Capitalize<K>}`]: T[K] };
+
+/**
+ * An algorithm's config fields under a prefix (`learningRate` → `ppoLearningRate`), each with its
+ * type, default and description: how a leaf takes an algorithm's settings into its own config
+ * without declaring them again, even when it holds two algorithms with a `learningRate` each.
+ * `.pick` the fields first; a leaf that wants another default overrides just that field.
+ */
+export function prefixed<P extends string, T extends z.ZodRawShape>(prefix: P, schema: z.ZodObject<T>): Prefixed<P, T> {
+  return Object.fromEntries(Object.entries(schema.shape).map(([k, v]) => [prefix + k[0]!.toUpperCase() + k.slice(1), v])) as Prefixed<P, T>;
+}
+
+/** The fields of `config` that `prefixed(prefix, schema)` made, under the algorithm's own names. */
+export function unprefixed<T extends z.ZodRawShape>(prefix: string, schema: z.ZodObject<T>, config: Record<string, unknown>): { [K in keyof T]: z.infer<T[K]> } {
+  return Object.fromEntries(Object.keys(schema.shape).map((k) => [k, config[prefix + k[0]!.toUpperCase() + k.slice(1)]])) as { [K in keyof T]: z.infer<T[K]> };
+}
+
+/**
+ * The same fields with other defaults (description and constraints kept): a leaf that takes an
+ * algorithm's field but needs another default for its task says so here, once.
+ */
+export function withDefaults<T extends z.ZodRawShape>(shape: T, defaults: { [K in keyof T]?: z.infer<T[K]> }): T {
+  const out: Record<string, unknown> = { ...shape };
+  for (const [k, v] of Object.entries(defaults)) {
+    const f = shape[k] as z.ZodType | undefined;
+    if (!f) throw new Error(`withDefaults: no field "${k}"`);
+    const d = (f as unknown as { description?: string }).description;
+    const re = (f as unknown as { default(v: unknown): z.ZodType }).default(v);
+    out[k] = d ? re.describe(d) : re;
+  }
+  return out as unknown as T;
 }

@@ -8,6 +8,8 @@ export * from './report.ts';
 export * from './backend.ts';
 export * from './nn/init.ts';
 export * from './nn/mlp.ts';
+export * from './nn/optim.ts';
+export * from './rl/tabular.ts';
 export * from './rl/gae.ts';
 export * from './rl/buffers.ts';
 export * from './rl/common.ts';

@@ -53,14 +53,3 @@ export function summarize(perSeed: number[]): Summary {
   return { mean: mean(perSeed), std: std(perSeed), ci95: ci95(perSeed), perSeed: [...perSeed] };
 }
 
-/** Moving average over the last `window` values (shorter at the start). */
-export function movingAverage(xs: ArrayLike<number>, window: number): number[] {
-  const out: number[] = [];
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) {
-    s += xs[i]!;
-    if (i >= window) s -= xs[i - window]!;
-    out.push(s / Math.min(i + 1, window));
-  }
-  return out;
-}

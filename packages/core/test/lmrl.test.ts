@@ -93,7 +93,7 @@ describe('reward model', () => {
     const rm = new RewardModel(new BigramLm(2));
     const comps = [1, 2, 5].flatMap((p) => [{ prompt: [p], chosen: [1, 3], rejected: [1, 4] }, { prompt: [p], chosen: [2, 3], rejected: [2, 4] }]);
     const before = await pairAccuracy(rm, comps);
-    trainRewardModel(rm, comps, { steps: 60, batchSize: 6, lr: 0.05, maxGradNorm: 1 }, new Rng(1));
+    trainRewardModel(rm, comps, { steps: 60, batchSize: 6, learningRate: 0.05, maxGradNorm: 1 }, new Rng(1));
     expect(before).toBe(0.5); // zero-initialized head: every reward is 0, every pair a tie
     expect(await pairAccuracy(rm, comps)).toBe(1);
   });
@@ -119,7 +119,7 @@ describe('LM-PPO', () => {
       const policy = new BigramLm(5);
       const ref = new BigramLm(6);
       copyLmWeights(policy, ref);
-      const ppo = new LmPpoTrainer(policy, ref, LmPpoConfig.parse({ maxNewTokens: 4, klCoef: beta, lr: 0.05 }), new Rng(2), EOS);
+      const ppo = new LmPpoTrainer(policy, ref, LmPpoConfig.parse({ maxNewTokens: 4, klCoef: beta, learningRate: 0.05 }), new Rng(2), EOS);
       const scores: number[] = [];
       let kl = 0;
       for (let it = 0; it < 15; it++) {
@@ -143,7 +143,7 @@ describe('LM-PPO', () => {
     const trunk = new BigramLm(7);
     const head = new LinearHead(D);
     const before = Array.from(await trunk.params.get('E')!.data());
-    const ppo = new LmPpoTrainer(policy, ref, LmPpoConfig.parse({ maxNewTokens: 4, klCoef: 0, lr: 0.05 }), new Rng(2), EOS, { trunk, head });
+    const ppo = new LmPpoTrainer(policy, ref, LmPpoConfig.parse({ maxNewTokens: 4, klCoef: 0, learningRate: 0.05 }), new Rng(2), EOS, { trunk, head });
     expect(ppo.valueHead).toBe(head);
     const scores: number[] = [];
     for (let it = 0; it < 15; it++) scores.push((await ppo.iteration(prompts, score)).stats.score);

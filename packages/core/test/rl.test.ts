@@ -15,7 +15,7 @@ beforeAll(async () => {
 
 describe('PPO (CleanRL defaults) on CartPole-v1', () => {
   it('reaches a mean return of 475 over the last 20 episodes within 500k steps (seed 1)', async () => {
-    const r = await trainPpo(() => new CartPole(), { totalTimesteps: 500_000 }, { seed: 1, onUpdate: ({ recentReturn }) => recentReturn >= 475 });
+    const r = await trainPpo(() => new CartPole(), { totalSteps: 500_000 }, { seed: 1, onUpdate: ({ recentReturn }) => recentReturn >= 475 });
     const reached = stepsToThreshold(r.episodes, 475);
     console.log(`PPO seed 1: 475 reached at ${reached} env steps, ${r.seconds.toFixed(1)} s`);
     expect(reached).not.toBeNull();
@@ -28,7 +28,7 @@ describe('PPO (CleanRL defaults) on CartPole-v1', () => {
 
   it('is deterministic: same seed, same numbers', async () => {
     const run = async () => {
-      const r = await trainPpo(() => new CartPole(), { totalTimesteps: 2048 }, { seed: 7 });
+      const r = await trainPpo(() => new CartPole(), { totalSteps: 2048 }, { seed: 7 });
       const out = { eps: r.episodes.map((e) => e.return), w: Array.from(r.agent.actor.weights[0]!.dataSync().slice(0, 8)) };
       r.agent.dispose();
       return out;
@@ -44,7 +44,7 @@ describe('DQN (double, target net, replay) on CartPole-v1', () => {
     // steps, ε 1 → 0.04 over the first 16%) with 128-128 instead of 256-256 ReLU layers to halve the
     // test's cost. DQN on CartPole is high-variance: with this setting seeds 1 and 3 reach 195 within
     // 50k steps (at ~40k and ~44k), seed 2 does not — so this is a fixed-seed test of the whole loop.
-    const config = { totalTimesteps: 50_000, hidden: [128, 128], learningRate: 2.3e-3, batchSize: 64, bufferSize: 50_000, trainFrequency: 256, gradientSteps: 128, targetNetworkFrequency: 10, learningStarts: 1000, explorationFraction: 0.16, endEpsilon: 0.04 };
+    const config = { totalSteps: 50_000, hidden: [128, 128], learningRate: 2.3e-3, batchSize: 64, bufferSize: 50_000, trainFrequency: 256, gradientSteps: 128, targetNetworkFrequency: 10, learningStarts: 1000, explorationFraction: 0.16, endEpsilon: 0.04 };
     const r = await trainDqn(() => new CartPole(), config, { seed: 1, onUpdate: ({ recentReturn }) => recentReturn >= 195 });
     const reached = stepsToThreshold(r.episodes, 195);
     const returns = evaluatePolicy(new CartPole(), r.greedy(), 10, 10_000);
@@ -58,7 +58,7 @@ describe('DQN (double, target net, replay) on CartPole-v1', () => {
 describe('A2C on CartPole-v1', () => {
   it('reaches a mean return of 195 over the last 20 episodes within 200k steps (seed 1; random play scores ~22)', async () => {
     // SB3's A2C defaults; measured: seeds 1, 2, 3 reach 195 at ~38k, ~35k, ~36k steps.
-    const r = await trainA2c(() => new CartPole(), { totalTimesteps: 200_000 }, { seed: 1, onUpdate: ({ recentReturn }) => recentReturn >= 195 });
+    const r = await trainA2c(() => new CartPole(), { totalSteps: 200_000 }, { seed: 1, onUpdate: ({ recentReturn }) => recentReturn >= 195 });
     const reached = stepsToThreshold(r.episodes, 195);
     console.log(`A2C seed 1: 195 reached at ${reached} env steps, ${r.seconds.toFixed(1)} s`);
     expect(reached).not.toBeNull();

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { UserError, type Comparison, type Demonstration, type LmTokenizer } from '@rlllm/core';
+import { encodeResponse, UserError, type Comparison, type Demonstration, type LmTokenizer } from '@rlllm/core';
 
 export const EOS_TEXT = '<|endoftext|>';
 
@@ -49,17 +49,10 @@ export function readJsonl<S extends z.ZodType>(file: string, schema: S): z.infer
   return out;
 }
 
-/** Response text → ids; a trailing "<|endoftext|>" becomes the EOS token. */
-export function encodeResponse(tok: LmTokenizer, text: string): number[] {
-  const ends = text.endsWith(EOS_TEXT);
-  const ids = tok.encode(ends ? text.slice(0, -EOS_TEXT.length) : text);
-  return ends ? [...ids, tok.eosId] : ids;
-}
-
-/** Ids → response text in the same convention. */
-export function decodeResponse(tok: LmTokenizer, ids: number[]): { text: string; finished: boolean } {
-  const finished = ids.length > 0 && ids[ids.length - 1] === tok.eosId;
-  return { text: tok.decode(finished ? ids.slice(0, -1) : ids), finished };
+/** A response as the data files write it → ids: a trailing "<|endoftext|>" is the EOS token (core's encodeResponse). */
+export function encodeResponseText(tok: LmTokenizer, text: string): number[] {
+  const finished = text.endsWith(EOS_TEXT);
+  return encodeResponse(tok, { text: finished ? text.slice(0, -EOS_TEXT.length) : text, finished });
 }
 
 export interface HumanData {
@@ -74,11 +67,11 @@ export function loadHumanData(dir: string, tok: LmTokenizer): HumanData {
     readJsonl(path.join(dir, f), ComparisonLine).map((c) => ({
       topic: c.topic,
       prompt: tok.encode(c.prompt),
-      chosen: encodeResponse(tok, c.chosen),
-      rejected: encodeResponse(tok, c.rejected),
+      chosen: encodeResponseText(tok, c.chosen),
+      rejected: encodeResponseText(tok, c.rejected),
     }));
   return {
-    demonstrations: demos.map((d) => ({ topic: d.topic, prompt: tok.encode(d.prompt), response: encodeResponse(tok, d.response) })),
+    demonstrations: demos.map((d) => ({ topic: d.topic, prompt: tok.encode(d.prompt), response: encodeResponseText(tok, d.response) })),
     comparisons: comp('comparisons.jsonl'),
     heldoutComparisons: comp('comparisons-heldout.jsonl'),
   };

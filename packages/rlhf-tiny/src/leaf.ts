@@ -9,7 +9,7 @@
  *   ppo-no-kl   steps 1–3 with β = 0 (reward over-optimization)               ablation
  */
 import path from 'node:path';
-import { initTf, LmPpoConfig, loadLmTokenizer, mean, Rng, type Leaf, type SeedContext, type Variant } from '@rlllm/core';
+import { initTf, loadLmTokenizer, mean, pairAccuracy, type Leaf, type SeedContext, type Variant } from '@rlllm/core';
 import { heldoutPrompts, trainPrompts } from '@rlllm/env/assistant';
 import { exportTrained, trainableModelDir } from '@rlllm/tiny-lm';
 import { loadHumanData, shippedDataDir } from './data.ts';
@@ -28,32 +28,29 @@ const inputs = (ctx: SeedContext) =>
     return { modelDir, tok, data: loadHumanData(dataDir, tok) };
   });
 
-const rngOf = (seed: number, ctx: SeedContext) => ctx.stage('rng', () => new Rng(seed));
-
 /** Step 1 on this seed: the SFT model, exported for serving; its held-out samples are the win-rate reference. */
 const sftOf = (seed: number, config: Config, ctx: SeedContext) =>
   ctx.stage('sft', async () => {
     const { modelDir, tok, data } = await inputs(ctx);
-    const { sft, losses } = stepSft(modelDir, data.demonstrations, { steps: config.sftSteps, batchSize: config.sftBatch, lr: config.sftLr, maxGradNorm: 1 }, await rngOf(seed, ctx));
+    const { sft, losses } = stepSft(modelDir, data.demonstrations, config, ctx.rng('sft'));
     ctx.log.log('sft', { seed, firstLoss: losses[0], lastLoss: losses.at(-1) });
     ctx.cleanup(() => sft.dispose());
     const dir = await exportTrained(sft, modelDir, modelDirFor(ctx.out, seed, 'sft'), tok.eosId);
-    const samples = await evaluate(dir, heldoutPrompts().slice(0, config.evalPrompts), config.evalSamples, seed, config.maxNewTokens, config.temperature);
+    const samples = await evaluate(dir, heldoutPrompts().slice(0, config.evalPrompts), config.evalSamples, ctx.rng('eval'), config.maxNewTokens, config.temperature);
     return { sft, dir, samples };
   });
 
 /** Step 2 on this seed: the reward model, and its pair accuracy on the labelers' comparisons. */
 const rmOf = (seed: number, config: Config, ctx: SeedContext) =>
   ctx.stage('rm', async () => {
-    const { modelDir, data } = await inputs(ctx);
+    const { data } = await inputs(ctx);
     const { sft } = await sftOf(seed, config, ctx);
-    const rm = await stepRewardModel(modelDir, sft, data.comparisons, data.heldoutComparisons, { steps: config.rmSteps, batchSize: config.rmBatch, lr: config.rmLr, maxGradNorm: 1 }, await rngOf(seed, ctx));
-    ctx.log.log('reward-model', { seed, firstLoss: rm.losses[0], lastLoss: rm.losses.at(-1), trainAccuracy: rm.trainAccuracy, heldoutAccuracy: rm.heldoutAccuracy });
-    ctx.record({ stats: { rewardModelPairAccuracy: { train: rm.trainAccuracy, heldout: rm.heldoutAccuracy } } });
-    ctx.cleanup(() => {
-      rm.rm.dispose();
-      rm.backbone.dispose();
-    });
+    const { rm, losses, dispose } = stepRewardModel(sft, data.comparisons, config, ctx.rng('reward-model'));
+    ctx.cleanup(dispose);
+    // Its pair accuracy on held-out comparisons says how well it learned the labeler.
+    const accuracy = { train: await pairAccuracy(rm, data.comparisons), heldout: await pairAccuracy(rm, data.heldoutComparisons) };
+    ctx.log.log('reward-model', { seed, firstLoss: losses[0], lastLoss: losses.at(-1), ...accuracy });
+    ctx.record({ stats: { rewardModelPairAccuracy: accuracy } });
     return rm;
   });
 
@@ -77,16 +74,16 @@ function ppoVariant(name: 'rlhf-ppo' | 'ppo-no-kl', role: Variant<Config>['role'
       const { modelDir, tok } = await inputs(ctx);
       const { sft } = await sftOf(seed, config, ctx);
       const rm = await rmOf(seed, config, ctx);
-      const ppoCfg = LmPpoConfig.parse({ maxNewTokens: config.maxNewTokens, temperature: config.temperature, gamma: 1, lr: config.ppoLr, updateEpochs: config.updateEpochs, nMinibatches: config.nMinibatches, vfCoef: config.vfCoef });
       const bar = ctx.progress(name, config.ppoIterations);
-      const { policy, curve } = await stepPpo(modelDir, sft, rm.rm, trainPrompts(), tok, { ...ppoCfg, klCoef: beta(config), iterations: config.ppoIterations, batchSize: config.ppoBatch, valueFromRm: config.valueFromRm }, await rngOf(seed, ctx), (p) => {
+      // Both PPO variants draw the same prompts and samples where their policies agree (one stream).
+      const { policy, curve } = await stepPpo(sft, rm, trainPrompts(), tok, config, beta(config), ctx.rng('ppo'), (p) => {
         bar.update(p.iteration, `RM ${p.rmScore.toFixed(2)} gold ${p.gold.toFixed(2)} KL ${p.kl.toFixed(1)}`);
         ctx.log.log('ppo', { seed, variant: name, ...p });
       });
       bar.finish();
       const dir = await exportTrained(policy, modelDir, modelDirFor(ctx.out, seed, name), tok.eosId);
       policy.dispose();
-      const j = await judged(await evaluate(dir, heldoutPrompts().slice(0, config.evalPrompts), config.evalSamples, seed, config.maxNewTokens, config.temperature), dir, seed, config, ctx);
+      const j = await judged(await evaluate(dir, heldoutPrompts().slice(0, config.evalPrompts), config.evalSamples, ctx.rng('eval'), config.maxNewTokens, config.temperature), dir, seed, config, ctx);
       const x = curve.map((p) => p.iteration);
       return {
         ...j,
@@ -112,7 +109,7 @@ export const leaf: Leaf<typeof schema> = {
   module: import.meta.url,
   schema,
   presets: {
-    quick: { sftSteps: 12, rmSteps: 12, rmBatch: 8, ppoIterations: 2, ppoBatch: 8, maxNewTokens: 24, bestOfN: 2, evalSamples: 1, evalPrompts: 4 },
+    quick: { sftSteps: 12, rmSteps: 12, rmBatchSize: 8, ppoIterations: 2, ppoBatchSize: 8, maxNewTokens: 24, bestOfN: 2, evalSamples: 1, evalPrompts: 4 },
     full: {},
   },
   extraFlags: { '--data': 'DIR with demonstrations.jsonl, comparisons.jsonl, comparisons-heldout.jsonl (default: the shipped data/)' },
@@ -134,7 +131,7 @@ export const leaf: Leaf<typeof schema> = {
         const { tok } = await inputs(ctx);
         const sft = await sftOf(seed, config, ctx);
         const rm = await rmOf(seed, config, ctx);
-        const samples = await bestOfN(sft.dir, rm.rm, tok, heldoutPrompts().slice(0, config.evalPrompts), config.evalSamples, config.bestOfN, seed, config.maxNewTokens, config.temperature);
+        const samples = await bestOfN(sft.dir, rm, tok, heldoutPrompts().slice(0, config.evalPrompts), config.evalSamples, config.bestOfN, ctx.rng('eval'), config.maxNewTokens, config.temperature);
         return judged(samples, sft.dir, seed, config, ctx);
       },
     },

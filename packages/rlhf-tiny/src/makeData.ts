@@ -9,9 +9,9 @@
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { initTf, loadLmTokenizer, Rng, sampleResponses, SftConfig, supervisedFineTune, type LmTokenizer, type TrainableLm } from '@rlllm/core';
+import { decodeResponse, initTf, loadLmTokenizer, Rng, sampleResponses, SftConfig, supervisedFineTune, type LmTokenizer, type TrainableLm } from '@rlllm/core';
 import { defaultModelDir, loadGpt } from '@rlllm/tiny-lm';
-import { EOS_TEXT, decodeResponse, encodeResponse, shippedDataDir } from './data.ts';
+import { EOS_TEXT, encodeResponseText, shippedDataDir } from './data.ts';
 import { helpfulDemonstrations, labelerPrefers, heldoutPrompts, trainPrompts, type PromptItem } from '@rlllm/env/assistant';
 
 const MAX_NEW_TOKENS = 40;
@@ -60,7 +60,7 @@ const dir = defaultModelDir();
 const tok = await loadLmTokenizer(dir);
 const pretrained = loadGpt(dir);
 const sft = loadGpt(dir);
-const demoIds = demos.map((line) => JSON.parse(line) as { prompt: string; response: string }).map((d) => ({ prompt: tok.encode(d.prompt), response: encodeResponse(tok, d.response) }));
+const demoIds = demos.map((line) => JSON.parse(line) as { prompt: string; response: string }).map((d) => ({ prompt: tok.encode(d.prompt), response: encodeResponseText(tok, d.response) }));
 supervisedFineTune(sft, demoIds, SftConfig.parse({}), new Rng(0));
 const train = await comparisons(trainPrompts(), [pretrained, sft], tok, 1);
 writeFileSync(path.join(out, 'comparisons.jsonl'), train.join('\n') + '\n');

@@ -13,45 +13,36 @@
 import path from 'node:path';
 import { z } from 'zod';
 import {
-  copyLmWeights,
-  LinearHead,
+  decodeResponse,
   LmPpoConfig,
-  LmPpoTrainer,
   loadLanguageModel,
-  pairAccuracy,
-  RewardModel,
+  prefixed,
   RewardModelConfig,
+  rewardModelFrom,
+  rlhfPpo,
   SftConfig,
   supervisedFineTune,
-  trainRewardModel,
+  withDefaults,
+  type ClonableLm,
   type Comparison,
   type Demonstration,
   type LanguageModel,
   type LmTokenizer,
+  type RewardModel,
   type Rng,
-  type ValueModel,
 } from '@rlllm/core';
 import { loadGpt, type Gpt } from '@rlllm/tiny-lm';
-import { decodeResponse } from './data.ts';
 import { goldHelpfulness, type PromptItem } from '@rlllm/env/assistant';
 
+/** The three steps' settings are the core algorithms' own fields (SFT, the RM, LM-PPO), with this leaf's defaults where they differ. */
 export const RlhfConfig = z.object({
-  sftSteps: z.number().int().positive().default(60).describe('step 1: SFT gradient steps'),
-  sftBatch: z.number().int().positive().default(16),
-  sftLr: z.number().positive().default(3e-4),
-  rmSteps: z.number().int().positive().default(80).describe('step 2: reward-model gradient steps'),
-  rmBatch: z.number().int().positive().default(16).describe('comparisons per RM step'),
-  rmLr: z.number().positive().default(1e-4),
-  ppoIterations: z.number().int().positive().default(20).describe('step 3: PPO iterations (each samples ppoBatch prompts)'),
-  ppoBatch: z.number().int().positive().default(32).describe('prompts (rollouts) per PPO iteration'),
-  klCoef: z.number().min(0).default(0.1).describe('β: per-token KL penalty to the SFT policy (InstructGPT eq. 2)'),
-  ppoLr: z.number().positive().default(3e-5),
-  updateEpochs: z.number().int().positive().default(4),
-  nMinibatches: z.number().int().positive().default(2),
-  vfCoef: z.number().min(0).default(0.1),
+  ...prefixed('sft', SftConfig.pick({ steps: true, batchSize: true, learningRate: true })),
+  ...withDefaults(prefixed('rm', RewardModelConfig.pick({ steps: true, batchSize: true, learningRate: true })), { rmLearningRate: 1e-4 }),
+  ppoIterations: z.number().int().positive().default(20).describe('step 3: PPO iterations (each samples ppoBatchSize prompts)'),
+  ppoBatchSize: z.number().int().positive().default(32).describe('prompts (rollouts) per PPO iteration'),
+  ...withDefaults(LmPpoConfig.pick({ klCoef: true, maxNewTokens: true, temperature: true }).shape, { klCoef: 0.1, maxNewTokens: 40 }),
+  ...withDefaults(prefixed('ppo', LmPpoConfig.pick({ learningRate: true, updateEpochs: true, nMinibatches: true, vfCoef: true })), { ppoLearningRate: 3e-5 }),
   valueFromRm: z.boolean().default(true).describe('value function = a copy of the reward model (InstructGPT) instead of a zero head on the policy'),
-  maxNewTokens: z.number().int().min(4).max(96).default(40).describe('answer length cap (tokens), rollouts and evaluation'),
-  temperature: z.number().positive().default(1).describe('sampling temperature, rollouts and evaluation'),
   bestOfN: z.number().int().min(2).default(8).describe('n of the best-of-n baseline'),
   evalSamples: z.number().int().positive().default(3).describe('answers per held-out prompt per model'),
   evalPrompts: z.number().int().positive().default(20).describe('held-out prompts evaluated (of 20)'),
@@ -60,24 +51,20 @@ export type RlhfConfig = z.infer<typeof RlhfConfig>;
 
 // ── Step 1: SFT (InstructGPT §3.5 "Supervised fine-tuning") ─────────────────────────────────
 /** The pretrained LM fine-tuned on demonstrations with the next-token loss on the response. */
-export function stepSft(modelDir: string, demos: Demonstration[], cfg: SftConfig, rng: Rng): { sft: Gpt; losses: number[] } {
+export function stepSft(modelDir: string, demos: Demonstration[], c: RlhfConfig, rng: Rng): { sft: Gpt; losses: number[] } {
   const sft = loadGpt(modelDir);
-  const losses = supervisedFineTune(sft, demos, cfg, rng);
+  const losses = supervisedFineTune(sft, demos, { steps: c.sftSteps, batchSize: c.sftBatchSize, learningRate: c.sftLearningRate, maxGradNorm: 1 }, rng);
   return { sft, losses };
 }
 
 // ── Step 2: reward model (InstructGPT §3.5 "Reward modeling", eq. 1) ─────────────────────────
 /**
  * RM = the SFT model's trunk + a scalar head on the last token (InstructGPT starts its RM from the
- * SFT model with the unembedding layer removed), trained with the pairwise loss on comparisons.
- * Its pair accuracy on held-out comparisons says how well it learned the labeler.
+ * SFT model with the unembedding layer removed), trained with the pairwise loss on comparisons
+ * (core's `rewardModelFrom`).
  */
-export async function stepRewardModel(modelDir: string, sft: Gpt, comparisons: Comparison[], heldout: Comparison[], cfg: RewardModelConfig, rng: Rng) {
-  const backbone = loadGpt(modelDir);
-  copyLmWeights(sft, backbone);
-  const rm = new RewardModel(backbone);
-  const losses = trainRewardModel(rm, comparisons, cfg, rng);
-  return { rm, backbone, losses, trainAccuracy: await pairAccuracy(rm, comparisons), heldoutAccuracy: await pairAccuracy(rm, heldout) };
+export function stepRewardModel(sft: Gpt, comparisons: Comparison[], c: RlhfConfig, rng: Rng) {
+  return rewardModelFrom(sft, comparisons, RewardModelConfig.parse({ steps: c.rmSteps, batchSize: c.rmBatchSize, learningRate: c.rmLearningRate, maxGradNorm: 1 }), rng);
 }
 
 // ── Step 3: PPO against the RM (InstructGPT §3.5 "Reinforcement learning", eq. 2) ────────────
@@ -92,52 +79,28 @@ export interface PpoPoint {
 }
 
 /**
- * Maximize E[r_θ(x, y)] − β KL(π ‖ π_SFT) with PPO (core's LmPpoTrainer: sampling, KL penalty,
- * value head, GAE, clipped update). Prompts are drawn from the train prompts only.
+ * Maximize E[r_θ(x, y)] − β KL(π ‖ π_SFT) with PPO (core's `rlhfPpo`: sampling, KL penalty, value
+ * function, GAE, clipped update), from the SFT model, on the train prompts. The value function is a
+ * copy of the RM when `valueFromRm` (InstructGPT), so the first advantages already say which tokens
+ * moved the score; else a zero head on π's trunk. The gold judge scores the rollouts too (never used
+ * by training) to show over-optimization.
  */
-export async function stepPpo(
-  modelDir: string,
-  sft: Gpt,
-  rm: RewardModel,
-  prompts: PromptItem[],
-  tok: LmTokenizer,
-  cfg: LmPpoConfig & { iterations: number; batchSize: number; valueFromRm: boolean },
-  rng: Rng,
-  onIteration: (p: PpoPoint) => void = () => {},
-): Promise<{ policy: Gpt; curve: PpoPoint[] }> {
-  const policy = loadGpt(modelDir);
-  copyLmWeights(sft, policy); // π starts at π_SFT; the SFT model itself stays frozen as the reference
-  // The value function: InstructGPT initializes it from the RM (a separate model, trunk + head), so
-  // the first advantages already say which tokens moved the score; otherwise a zero head on π's trunk.
-  let valueModel: ValueModel | null = null;
-  if (cfg.valueFromRm) {
-    const trunk = loadGpt(modelDir);
-    copyLmWeights(rm.backbone, trunk);
-    const head = new LinearHead(trunk.config.nEmbd);
-    head.w.assign(rm.head.w);
-    head.b.assign(rm.head.b);
-    valueModel = { trunk, head };
-  }
-  const ppo = new LmPpoTrainer(policy, sft, cfg, rng, tok.eosId, valueModel);
+export async function stepPpo(sft: Gpt, rm: RewardModel<ClonableLm>, prompts: PromptItem[], tok: LmTokenizer, c: RlhfConfig, klCoef: number, rng: Rng, onIteration: (p: PpoPoint) => void = () => {}): Promise<{ policy: Gpt; curve: PpoPoint[] }> {
+  const cfg = { ...LmPpoConfig.parse({ maxNewTokens: c.maxNewTokens, temperature: c.temperature, gamma: 1, klCoef, learningRate: c.ppoLearningRate, updateEpochs: c.ppoUpdateEpochs, nMinibatches: c.ppoNMinibatches, vfCoef: c.ppoVfCoef }), iterations: c.ppoIterations, batchSize: c.ppoBatchSize };
   const curve: PpoPoint[] = [];
-  for (let it = 1; it <= cfg.iterations; it++) {
-    const batch = Array.from({ length: cfg.batchSize }, () => prompts[rng.int(prompts.length)]!);
-    const ids = batch.map((p) => tok.encode(p.text));
-    const { stats, responses } = await ppo.iteration(ids, (p, r) => rm.score(p, r));
-    const gold = responses.map((r, i) => {
-      const d = decodeResponse(tok, r);
-      return goldHelpfulness(batch[i]!.topic, d.text, d.finished);
-    });
-    const point = { iteration: it, rmScore: stats.score, gold: gold.reduce((a, b) => a + b, 0) / gold.length, kl: stats.kl };
-    curve.push(point);
-    onIteration(point);
-  }
-  ppo.dispose();
-  if (valueModel) {
-    (valueModel.trunk as Gpt).dispose();
-    valueModel.head.dispose();
-  }
-  return { policy, curve };
+  const policy = await rlhfPpo(sft, (p, r) => rm.score(p, r), prompts, (p) => tok.encode(p.text), cfg, rng, tok.eosId, {
+    valueFrom: c.valueFromRm ? rm : undefined,
+    onIteration: (iteration, stats, batch, responses) => {
+      const gold = responses.map((r, i) => {
+        const d = decodeResponse(tok, r);
+        return goldHelpfulness(batch[i]!.topic, d.text, d.finished);
+      });
+      const point = { iteration, rmScore: stats.score, gold: gold.reduce((a, b) => a + b, 0) / gold.length, kl: stats.kl };
+      curve.push(point);
+      onIteration(point);
+    },
+  });
+  return { policy: policy as Gpt, curve };
 }
 
 // ── Baseline: best-of-n with the RM (Bai et al. 2022 §4.3; Nakano et al. 2021) ───────────────
@@ -156,13 +119,13 @@ async function sampleServed(lm: LanguageModel, p: PromptItem, seed: number, maxN
 }
 
 /** `samples` answers per prompt, each the RM's favourite of n fresh samples from the served SFT model. */
-export async function bestOfN(sftDir: string, rm: RewardModel, tok: LmTokenizer, prompts: PromptItem[], samples: number, n: number, seed: number, maxNewTokens: number, temperature: number): Promise<Sample[]> {
+export async function bestOfN(sftDir: string, rm: RewardModel, tok: LmTokenizer, prompts: PromptItem[], samples: number, n: number, rng: Rng, maxNewTokens: number, temperature: number): Promise<Sample[]> {
   const lm = await loadLanguageModel(sftDir);
   const out: Sample[] = [];
   for (const [i, p] of prompts.entries()) {
     for (let k = 0; k < samples; k++) {
       const cands: Sample[] = [];
-      for (let j = 0; j < n; j++) cands.push(await sampleServed(lm, p, sampleSeed(seed, i, 1000 + k * n + j), maxNewTokens, temperature));
+      for (let j = 0; j < n; j++) cands.push(await sampleServed(lm, p, rng.fork(`best-of-n ${i} ${k} ${j}`).seed(), maxNewTokens, temperature));
       const scores = await rm.score(cands.map(() => tok.encode(p.text)), cands.map((c) => [...tok.encode(c.text), ...(c.finished ? [tok.eosId] : [])]));
       out.push(cands[scores.indexOf(Math.max(...scores))]!);
     }
@@ -171,16 +134,15 @@ export async function bestOfN(sftDir: string, rm: RewardModel, tok: LmTokenizer,
 }
 
 // ── Evaluation through transformers.js, judged by the rubric ────────────────────────────────
-/** Seeds per (run seed, prompt, sample) so every model is sampled with the same random numbers. */
-export function sampleSeed(seed: number, prompt: number, k: number): number {
-  return (seed * 1_000_003 + prompt * 1009 + k) >>> 0;
-}
-
-/** `samples` answers per held-out prompt from a served model folder, with their gold scores. */
-export async function evaluate(dir: string, prompts: PromptItem[], samples: number, seed: number, maxNewTokens: number, temperature: number): Promise<Sample[]> {
+/**
+ * `samples` answers per held-out prompt from a served model folder, with their gold scores. Answer k
+ * to prompt i is drawn with the seed of the stream "i k" of `rng`, so every model is sampled with the
+ * same random numbers.
+ */
+export async function evaluate(dir: string, prompts: PromptItem[], samples: number, rng: Rng, maxNewTokens: number, temperature: number): Promise<Sample[]> {
   const lm = await loadLanguageModel(dir);
   const out: Sample[] = [];
-  for (const [i, p] of prompts.entries()) for (let k = 0; k < samples; k++) out.push(await sampleServed(lm, p, sampleSeed(seed, i, k), maxNewTokens, temperature));
+  for (const [i, p] of prompts.entries()) for (let k = 0; k < samples; k++) out.push(await sampleServed(lm, p, rng.fork(`${i} ${k}`).seed(), maxNewTokens, temperature));
   return out;
 }
 

@@ -3,9 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { bradleyTerryLoss, copyLmWeights, initTf, klPenalty, LmPpoConfig, LmPpoTrainer, loadLmTokenizer, Report, RewardModel, Rng, runLeaf, UserError, type LmTokenizer } from '@rlllm/core';
+import { bradleyTerryLoss, copyLmWeights, decodeResponse, initTf, klPenalty, LmPpoConfig, LmPpoTrainer, loadLmTokenizer, Report, RewardModel, Rng, runLeaf, UserError, type LmTokenizer } from '@rlllm/core';
 import { defaultModelDir, loadGpt } from '@rlllm/tiny-lm';
-import { encodeResponse, loadHumanData, readJsonl, ComparisonLine, shippedDataDir, decodeResponse } from '../src/data.ts';
+import { encodeResponseText as encodeResponse, loadHumanData, readJsonl, ComparisonLine, shippedDataDir } from '../src/data.ts';
 import { goldHelpfulness, heldoutPrompts, labelerPrefers, trainPrompts, TOPICS } from '@rlllm/env/assistant';
 import { leaf } from '../src/leaf.ts';
 

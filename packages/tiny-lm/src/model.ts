@@ -272,6 +272,13 @@ export class Gpt {
     }
   }
 
+  /** A new model with these weights (its own variables): a frozen reference, a reward model's backbone. */
+  clone(): Gpt {
+    const g = new Gpt(this.config);
+    for (const [name, v] of this.params) g.params.get(name)!.assign(v);
+    return g;
+  }
+
   dispose(): void {
     for (const v of this.params.values()) v.dispose();
     this.params.clear();

@@ -11,9 +11,9 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { clipByGlobalNorm } from '../nn/mlp.ts';
+import { optimizerStep } from '../nn/optim.ts';
 import type { Rng } from '../rng.ts';
-import { LinearHead, packSequences, responseLogProbs, type SequenceBatch, type TrainableLm } from './trainable.ts';
+import { LinearHead, packSequences, responseLogProbs, type ClonableLm, type SequenceBatch, type TrainableLm } from './trainable.ts';
 
 /** A prompt and a desired response (token ids; the response ends with EOS). */
 export interface Demonstration {
@@ -34,23 +34,10 @@ export interface Comparison {
   pChosen?: number;
 }
 
-/**
- * One optimizer step on `vars`: gradients of `loss`, clipped to a global norm, applied by `opt`.
- * Returns the loss value.
- */
-export function optimizerStep(opt: tf.Optimizer, vars: tf.Variable[], loss: () => tf.Scalar, maxGradNorm: number): number {
-  const { value, grads } = tf.variableGrads(loss, vars);
-  const { grads: clipped, norm } = clipByGlobalNorm(grads, maxGradNorm);
-  opt.applyGradients(clipped);
-  const out = value.dataSync()[0]!;
-  tf.dispose([value, norm, ...Object.values(grads), ...clipped.map((g) => g.tensor)]);
-  return out;
-}
-
 export const SftConfig = z.object({
   steps: z.number().int().positive().default(60).describe('gradient steps'),
   batchSize: z.number().int().positive().default(16),
-  lr: z.number().positive().default(3e-4),
+  learningRate: z.number().positive().default(3e-4),
   maxGradNorm: z.number().positive().default(1),
 });
 export type SftConfig = z.infer<typeof SftConfig>;
@@ -67,7 +54,7 @@ export function sftLoss(lm: TrainableLm, batch: SequenceBatch): tf.Scalar {
 /** Fine-tune `lm` on demonstrations: `steps` Adam steps on random minibatches. Returns the loss per step. */
 export function supervisedFineTune(lm: TrainableLm, demos: Demonstration[], cfg: SftConfig, rng: Rng): number[] {
   if (demos.length === 0) throw new Error('supervisedFineTune: no demonstrations');
-  const opt = tf.train.adam(cfg.lr);
+  const opt = tf.train.adam(cfg.learningRate);
   const vars = [...lm.params.values()];
   const losses: number[] = [];
   for (let s = 0; s < cfg.steps; s++) {
@@ -80,9 +67,9 @@ export function supervisedFineTune(lm: TrainableLm, demos: Demonstration[], cfg:
 }
 
 /** r(x, y): the LM backbone's final hidden state at the response's last token, through a scalar head. */
-export class RewardModel {
+export class RewardModel<B extends TrainableLm = TrainableLm> {
   readonly head: LinearHead;
-  constructor(readonly backbone: TrainableLm) {
+  constructor(readonly backbone: B) {
     this.head = new LinearHead(backbone.config.nEmbd);
   }
 
@@ -144,7 +131,7 @@ export function bradleyTerryLoss(rChosen: tf.Tensor1D, rRejected: tf.Tensor1D, p
 export const RewardModelConfig = z.object({
   steps: z.number().int().positive().default(80).describe('gradient steps'),
   batchSize: z.number().int().positive().default(16).describe('comparisons per step'),
-  lr: z.number().positive().default(2e-4),
+  learningRate: z.number().positive().default(2e-4),
   maxGradNorm: z.number().positive().default(1),
 });
 export type RewardModelConfig = z.infer<typeof RewardModelConfig>;
@@ -157,7 +144,7 @@ function comparisonBatch(rm: RewardModel, cs: Comparison[]): SequenceBatch {
 /** Train the reward model on comparisons. Returns the loss per step. */
 export function trainRewardModel(rm: RewardModel, comparisons: Comparison[], cfg: RewardModelConfig, rng: Rng): number[] {
   if (comparisons.length === 0) throw new Error('trainRewardModel: no comparisons');
-  const opt = tf.train.adam(cfg.lr);
+  const opt = tf.train.adam(cfg.learningRate);
   const losses: number[] = [];
   for (let s = 0; s < cfg.steps; s++) {
     const pick = Array.from({ length: Math.min(cfg.batchSize, comparisons.length) }, () => comparisons[rng.int(comparisons.length)]!);
@@ -182,4 +169,16 @@ export async function pairAccuracy(rm: RewardModel, comparisons: Comparison[]): 
   let ok = 0;
   for (let i = 0; i < rc.length; i++) ok += rc[i]! > rr[i]! ? 1 : rc[i] === rr[i] ? 0.5 : 0;
   return ok / Math.max(1, rc.length);
+}
+
+/**
+ * RLHF's step 2 from a trained LM (InstructGPT starts its RM from the SFT model with the unembedding
+ * removed; Constitutional AI's preference model from its policy): a copy of `init` as the backbone, a
+ * scalar head, the pairwise loss on `comparisons`. Call `dispose` when done.
+ */
+export function rewardModelFrom(init: ClonableLm, comparisons: Comparison[], cfg: RewardModelConfig, rng: Rng): { rm: RewardModel<ClonableLm>; losses: number[]; dispose(): void } {
+  const backbone = init.clone();
+  const rm = new RewardModel(backbone);
+  const losses = trainRewardModel(rm, comparisons, cfg, rng);
+  return { rm, losses, dispose: () => (rm.head.dispose(), backbone.dispose()) };
 }

@@ -33,6 +33,12 @@ export interface TrainableLm {
   forwardCached?(ids: tf.Tensor2D, attentionMask: tf.Tensor2D, past: LmKvCache | null): { logits: tf.Tensor2D; cache: LmKvCache };
 }
 
+/** A trainable LM that can copy itself (weights included) and free its weights: what the RLHF steps start from. */
+export interface ClonableLm extends TrainableLm {
+  clone(): ClonableLm;
+  dispose(): void;
+}
+
 /** Per layer, keys and values of the tokens seen so far (what `forwardCached` carries between steps). */
 export interface LmKvCache {
   keys: tf.Tensor[];
@@ -44,6 +50,23 @@ export interface LmTokenizer {
   encode(text: string): number[];
   decode(ids: number[]): string;
   eosId: number;
+}
+
+/** A sampled response: its text exactly as the tokens spell it (leading space included), and whether it ended with EOS. */
+export interface Response {
+  text: string;
+  finished: boolean;
+}
+
+/** Response ids → text (without EOS) and whether EOS ended it. */
+export function decodeResponse(tok: LmTokenizer, ids: number[]): Response {
+  const finished = ids.length > 0 && ids[ids.length - 1] === tok.eosId;
+  return { text: tok.decode(finished ? ids.slice(0, -1) : ids), finished };
+}
+
+/** Text (+ EOS when finished) → response ids: the inverse of `decodeResponse`. */
+export function encodeResponse(tok: LmTokenizer, r: Response): number[] {
+  return [...tok.encode(r.text), ...(r.finished ? [tok.eosId] : [])];
 }
 
 /** The tokenizer of a model folder in Hugging Face layout, loaded by transformers.js (offline). */
@@ -151,19 +174,6 @@ export function responseHidden(lm: TrainableLm, batch: SequenceBatch): tf.Tensor
   const T = P + L;
   const { hidden } = lm.forward(tf.tensor2d(batch.ids, [B, T], 'int32'), { attentionMask: tf.tensor2d(batch.attention, [B, T]) });
   return hidden.slice([0, P - 1, 0], [B, L, hidden.shape[2]]) as tf.Tensor3D;
-}
-
-/** Non-differentiable per-token log-probs as a JS array [B·L] (old policy, reference policy). */
-export async function responseLogProbsData(lm: TrainableLm, batch: SequenceBatch, chunk = 32): Promise<Float32Array> {
-  const out = new Float32Array(batch.B * batch.L);
-  for (let s = 0; s < batch.B; s += chunk) {
-    const rows = Array.from({ length: Math.min(chunk, batch.B - s) }, (_, k) => s + k);
-    const sub = sliceBatch(batch, rows);
-    const lp = tf.tidy(() => responseLogProbs(lm, sub).logp);
-    out.set(await lp.data(), s * batch.L);
-    lp.dispose();
-  }
-  return out;
 }
 
 export interface SampleOptions {
@@ -298,6 +308,13 @@ export class LinearHead {
   }
   get variables(): tf.Variable[] {
     return [this.w, this.b];
+  }
+  /** A new head with the same weights. */
+  clone(): LinearHead {
+    const h = new LinearHead(this.w.shape[0]!);
+    h.w.assign(this.w);
+    h.b.assign(this.b);
+    return h;
   }
   dispose(): void {
     this.w.dispose();

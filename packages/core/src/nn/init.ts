@@ -46,9 +46,3 @@ export function glorotUniform(rows: number, cols: number, rng: Rng): Float32Arra
   return out;
 }
 
-/** Normal(0, std). */
-export function normalInit(n: number, std: number, rng: Rng): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = rng.normal(0, std);
-  return out;
-}

@@ -13,13 +13,13 @@ import { Rng } from '../rng.ts';
 import { MLP, forward, clipByGlobalNorm } from '../nn/mlp.ts';
 import { RolloutBuffer, argmaxRow } from './buffers.ts';
 import { collectRollout, type RolloutState } from './rollout.ts';
-import { computeGae } from './gae.ts';
+import { computeGae, normalizeAdvantages } from './gae.ts';
 import { nullLog } from '../events.ts';
 import { recentMeanReturn, type EpisodeRecord, type TrainOptions } from './common.ts';
 
 // ── 1. Config ──────────────────────────────────────────────────────────────────────────────────
 export const A2cConfig = z.object({
-  totalTimesteps: z.number().int().positive().default(100_000),
+  totalSteps: z.number().int().positive().default(100_000),
   nEnvs: z.number().int().positive().default(8),
   nSteps: z.number().int().positive().default(5),
   learningRate: z.number().positive().default(7e-4),
@@ -59,7 +59,7 @@ export async function trainA2c(makeEnv: (index: number) => Env<Float32Array, num
   const buf = new RolloutBuffer(cfg.nSteps, cfg.nEnvs, obsDim);
   const episodes: EpisodeRecord[] = [];
   const batch = cfg.nSteps * cfg.nEnvs;
-  const nUpdates = Math.max(1, Math.floor(cfg.totalTimesteps / batch));
+  const nUpdates = Math.max(1, Math.floor(cfg.totalSteps / batch));
   const roll: RolloutState = { obs: envs.reset(rng.seed()), globalStep: 0 };
   const t0 = performance.now();
 
@@ -69,11 +69,7 @@ export async function trainA2c(makeEnv: (index: number) => Env<Float32Array, num
 
     // ── 4. Advantage: n-step returns (GAE with λ = 1 by default) ───────────────────────────────
     const { advantages, returns } = computeGae(buf.rewards, buf.values, buf.dones, lastValues, cfg.nEnvs, cfg.gamma, cfg.gaeLambda);
-    if (cfg.normAdv) {
-      const m = advantages.reduce((s, v) => s + v, 0) / batch;
-      const sd = Math.sqrt(advantages.reduce((s, v) => s + (v - m) ** 2, 0) / Math.max(1, batch - 1));
-      for (let k = 0; k < batch; k++) advantages[k] = (advantages[k]! - m) / (sd + 1e-8);
-    }
+    if (cfg.normAdv) normalizeAdvantages(advantages);
 
     // ── 5. Update: one step on  −log π(a|s)·A + c_v (R − V)² − c_e H ──────────────────────────
     tf.tidy(() => {

@@ -19,7 +19,7 @@ import { recentMeanReturn, type EpisodeRecord, type TrainOptions } from './commo
 
 // ── 1. Config ──────────────────────────────────────────────────────────────────────────────────
 export const DqnConfig = z.object({
-  totalTimesteps: z.number().int().positive().default(500_000),
+  totalSteps: z.number().int().positive().default(500_000).describe('env steps to train for'),
   learningRate: z.number().positive().default(2.5e-4),
   bufferSize: z.number().int().positive().default(10_000),
   gamma: z.number().min(0).max(1).default(0.99),
@@ -75,9 +75,9 @@ export async function trainDqn(makeEnv: () => Env<Float32Array, number>, configI
   let lastLoss = NaN;
   let envSteps = 0;
 
-  for (let step = 1; step <= cfg.totalTimesteps; step++) {
+  for (let step = 1; step <= cfg.totalSteps; step++) {
     // ── 3. Act: ε-greedy on the online network ────────────────────────────────────────────────
-    const epsilon = linearSchedule(cfg.startEpsilon, cfg.endEpsilon, cfg.explorationFraction * cfg.totalTimesteps, step);
+    const epsilon = linearSchedule(cfg.startEpsilon, cfg.endEpsilon, cfg.explorationFraction * cfg.totalSteps, step);
     const action = rng.random() < epsilon ? rng.int(nActions) : argmaxRow(forward(online, obs, 1), 0, nActions);
     const r = env.step(action);
     envSteps = step;

@@ -36,3 +36,22 @@ export function computeGae(
   }
   return { advantages, returns };
 }
+
+/**
+ * Whiten advantages in place: (A − mean) / (std + 1e-8) over the entries where `mask` is 1 (all of
+ * them without a mask; masked-out entries become 0). std is the sample std (n − 1), as torch's
+ * `.std()` in CleanRL's norm_adv. PPO (per minibatch), A2C, LM-PPO (over a batch's real tokens) and
+ * GLAM use it.
+ */
+export function normalizeAdvantages<T extends Float32Array | number[]>(adv: T, mask?: ArrayLike<number>): T {
+  const on = (i: number) => !mask || mask[i]! !== 0;
+  let n = 0;
+  let m = 0;
+  for (let i = 0; i < adv.length; i++) if (on(i)) (m += adv[i]!), n++;
+  m /= Math.max(1, n);
+  let v = 0;
+  for (let i = 0; i < adv.length; i++) if (on(i)) v += (adv[i]! - m) ** 2;
+  const s = Math.sqrt(v / Math.max(1, n - 1));
+  for (let i = 0; i < adv.length; i++) adv[i] = on(i) ? (adv[i]! - m) / (s + 1e-8) : 0;
+  return adv;
+}

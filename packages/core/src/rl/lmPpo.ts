@@ -17,8 +17,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import type { Rng } from '../rng.ts';
-import { computeGae } from './gae.ts';
-import { optimizerStep } from '../lm/finetune.ts';
+import { computeGae, normalizeAdvantages } from './gae.ts';
+import { optimizerStep } from '../nn/optim.ts';
 import {
   LinearHead,
   packSequences,
@@ -27,6 +27,7 @@ import {
   sampleResponses,
   sliceBatch,
   type SequenceBatch,
+  type ClonableLm,
   type TrainableLm,
 } from '../lm/trainable.ts';
 
@@ -41,7 +42,7 @@ export const LmPpoConfig = z.object({
   vfCoef: z.number().min(0).default(0.1),
   updateEpochs: z.number().int().positive().default(4),
   nMinibatches: z.number().int().positive().default(2),
-  lr: z.number().positive().default(5e-5),
+  learningRate: z.number().positive().default(5e-5),
   maxGradNorm: z.number().positive().default(1),
 });
 export type LmPpoConfig = z.infer<typeof LmPpoConfig>;
@@ -130,7 +131,7 @@ export class LmPpoTrainer {
     readonly valueModel: ValueModel | null = null,
   ) {
     this.valueHead = valueModel?.head ?? new LinearHead(policy.config.nEmbd);
-    this.opt = tf.train.adam(cfg.lr);
+    this.opt = tf.train.adam(cfg.learningRate);
     this.vars = [...policy.params.values(), ...(valueModel ? valueModel.trunk.params.values() : []), ...this.valueHead.variables];
   }
 
@@ -174,13 +175,7 @@ export class LmPpoTrainer {
     const advantages = toRowMajor(gae.advantages, B, L);
     const returns = toRowMajor(gae.returns, B, L);
     // Whiten advantages over the real tokens of the batch.
-    let mean = 0;
-    for (let i = 0; i < B * L; i++) mean += mask[i]! * advantages[i]!;
-    mean /= Math.max(1, tokens);
-    let variance = 0;
-    for (let i = 0; i < B * L; i++) variance += mask[i]! * (advantages[i]! - mean) ** 2;
-    const std = Math.sqrt(variance / Math.max(1, tokens)) + 1e-8;
-    for (let i = 0; i < B * L; i++) advantages[i] = mask[i]! ? (advantages[i]! - mean) / std : 0;
+    normalizeAdvantages(advantages, mask);
 
     // ── 6. Update: clipped surrogate on token ratios + value loss, a few epochs of minibatches ──
     let policyLoss = 0;
@@ -249,4 +244,38 @@ export class LmPpoTrainer {
     this.opt.dispose();
     if (!this.valueModel) this.valueHead.dispose();
   }
+}
+
+/**
+ * RLHF's step 3 (InstructGPT §3.5 "Reinforcement learning"; Constitutional AI §4.3): PPO from `init`
+ * against `score`, with the per-token KL penalty to `init` (kept frozen as the reference), for
+ * `iterations` batches of `batchSize` prompts drawn uniformly from `prompts`. With `valueFrom` the
+ * value function starts as a copy of that reward model (InstructGPT), else it is a zero head on the
+ * policy's trunk. `onIteration` sees each batch's prompts, responses and statistics (for the leaf's
+ * own measurements, e.g. a gold judge). Returns the trained policy (a copy of `init`).
+ */
+export async function rlhfPpo<P>(
+  init: ClonableLm,
+  score: SequenceScorer,
+  prompts: P[],
+  encode: (p: P) => number[],
+  cfg: LmPpoConfig & { iterations: number; batchSize: number },
+  rng: Rng,
+  eosId: number,
+  opts: { valueFrom?: { backbone: ClonableLm; head: LinearHead }; onIteration?: (it: number, stats: LmPpoStats, batch: P[], responses: number[][]) => void } = {},
+): Promise<ClonableLm> {
+  const policy = init.clone();
+  const valueModel = opts.valueFrom ? { trunk: opts.valueFrom.backbone.clone() as ClonableLm, head: opts.valueFrom.head.clone() } : null;
+  const ppo = new LmPpoTrainer(policy, init, cfg, rng, eosId, valueModel);
+  for (let it = 1; it <= cfg.iterations; it++) {
+    const batch = Array.from({ length: cfg.batchSize }, () => prompts[rng.int(prompts.length)]!);
+    const { stats, responses } = await ppo.iteration(batch.map(encode), score);
+    opts.onIteration?.(it, stats, batch, responses);
+  }
+  ppo.dispose();
+  if (valueModel) {
+    valueModel.trunk.dispose();
+    valueModel.head.dispose();
+  }
+  return policy;
 }

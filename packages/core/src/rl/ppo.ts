@@ -18,13 +18,13 @@ import { Rng } from '../rng.ts';
 import { MLP, forward, clipByGlobalNorm, type MLPSnapshot } from '../nn/mlp.ts';
 import { RolloutBuffer, gatherRows, argmaxRow } from './buffers.ts';
 import { collectRollout, type RolloutState } from './rollout.ts';
-import { computeGae } from './gae.ts';
+import { computeGae, normalizeAdvantages } from './gae.ts';
 import { nullLog } from '../events.ts';
 import { recentMeanReturn, type EpisodeRecord, type TrainOptions } from './common.ts';
 
 // ── 1. Config ──────────────────────────────────────────────────────────────────────────────────
 export const PpoConfig = z.object({
-  totalTimesteps: z.number().int().positive().default(500_000).describe('env steps to train for'),
+  totalSteps: z.number().int().positive().default(500_000).describe('env steps to train for'),
   nEnvs: z.number().int().positive().default(4).describe('parallel envs'),
   nSteps: z.number().int().positive().default(128).describe('steps per env per rollout'),
   learningRate: z.number().positive().default(2.5e-4),
@@ -39,7 +39,7 @@ export const PpoConfig = z.object({
   entCoef: z.number().min(0).default(0.01),
   vfCoef: z.number().min(0).default(0.5),
   maxGradNorm: z.number().positive().default(0.5),
-  targetKl: z.number().positive().nullable().default(null).describe('stop the epochs early above this approx KL'),
+  targetKl: z.number().min(0).default(0).describe('stop the epochs early above this approx KL (0 = off)'),
   hidden: z.array(z.number().int().positive()).default([64, 64]),
 });
 export type PpoConfig = z.infer<typeof PpoConfig>;
@@ -80,7 +80,7 @@ export async function trainPpo(
   const optimizer = tf.train.adam(cfg.learningRate, 0.9, 0.999, 1e-5);
   const batchSize = cfg.nEnvs * cfg.nSteps;
   const minibatchSize = Math.floor(batchSize / cfg.nMinibatches);
-  const nUpdates = Math.max(1, Math.floor(cfg.totalTimesteps / batchSize));
+  const nUpdates = Math.max(1, Math.floor(cfg.totalSteps / batchSize));
   const buf = new RolloutBuffer(cfg.nSteps, cfg.nEnvs, obsDim);
   const episodes: EpisodeRecord[] = [];
 
@@ -113,7 +113,7 @@ export async function trainPpo(
         const out = ppoStep(mb, keepStats);
         if (out) {
           stats = out;
-          if (cfg.targetKl !== null && stats[3]! > cfg.targetKl) break epochs;
+          if (cfg.targetKl > 0 && stats[3]! > cfg.targetKl) break epochs;
         }
       }
     }
@@ -159,15 +159,7 @@ export async function trainPpo(
       oldV[b] = buf.values[k]!;
       ret[b] = returns[k]!;
     }
-    if (cfg.normAdv) {
-      let m = 0;
-      for (let b = 0; b < n; b++) m += adv[b]!;
-      m /= n;
-      let v = 0;
-      for (let b = 0; b < n; b++) v += (adv[b]! - m) ** 2;
-      const s = Math.sqrt(v / Math.max(1, n - 1)); // torch .std() is unbiased
-      for (let b = 0; b < n; b++) adv[b] = (adv[b]! - m) / (s + 1e-8);
-    }
+    if (cfg.normAdv) normalizeAdvantages(adv);
     return { obs: gatherRows(buf.obs, obsDim, idx), actions: mbActions, adv, oldLogp, oldV, ret, n };
   }
 

@@ -12,7 +12,7 @@
  *                labels only (same prompts, same PPO budget)                                      baseline
  */
 import path from 'node:path';
-import { initTf, LmPpoConfig, loadLanguageModel, loadLmTokenizer, mean, Rng, supervisedFineTune, UserError, type Curve, type Leaf, type SeedContext, type Variant } from '@rlllm/core';
+import { initTf, LmPpoConfig, loadLanguageModel, loadLmTokenizer, mean, pairAccuracy, supervisedFineTune, UserError, type Curve, type Leaf, type SeedContext, type Variant } from '@rlllm/core';
 import { heldoutPrompts, helpfulDemonstrations, redTeamHeldoutPrompts, redTeamTrainPrompts, trainPrompts } from '@rlllm/env/assistant';
 import { exportTrained, loadGpt, trainableModelDir, type Gpt } from '@rlllm/tiny-lm';
 import { CONSTITUTION } from './constitution.ts';
@@ -35,31 +35,34 @@ const inputs = (config: Config, ctx: SeedContext) =>
     return { modelDir, tok, fm, redTrain: limit(redTeamTrainPrompts()), ordTrain: limit(trainPrompts()), redHeld: limit(redTeamHeldoutPrompts()), ordHeld: limit(heldoutPrompts()), helpfulDemos };
   });
 
-const rngOf = (seed: number, ctx: SeedContext) => ctx.stage('rng', () => new Rng(seed));
-const sftCfg = (c: Config) => ({ steps: c.sftSteps, batchSize: 16, lr: c.sftLr, maxGradNorm: 1 });
-const pmCfg = (c: Config) => ({ steps: c.pmSteps, batchSize: 16, lr: c.pmLr, maxGradNorm: 1 });
+const sftCfg = (c: Config) => ({ steps: c.sftSteps, batchSize: c.sftBatchSize, learningRate: c.sftLearningRate, maxGradNorm: 1 });
+const pmCfg = (c: Config) => ({ steps: c.pmSteps, batchSize: c.pmBatchSize, learningRate: c.pmLearningRate, maxGradNorm: 1 });
 
-/** §3 SL-CAI and the helpful-only baseline's start (SFT on the helpful demonstrations alone). */
-const supervised = (seed: number, config: Config, ctx: SeedContext) =>
-  ctx.stage('supervised', async () => {
+/** §3 SL-CAI on this seed. */
+const slCaiOf = (seed: number, config: Config, ctx: SeedContext) =>
+  ctx.stage('sl-cai', async () => {
     const { modelDir, tok, fm, redTrain, helpfulDemos } = await inputs(config, ctx);
-    const rng = await rngOf(seed, ctx);
-    const { model: slCai, revisions } = await stepSlCai(modelDir, fm, tok, redTrain, helpfulDemos, { answersPerPrompt: config.answersPerPrompt, nRevisions: config.nRevisions, maxNewTokens: config.maxNewTokens, sft: sftCfg(config) }, rng);
-    const helpfulSft = loadGpt(modelDir);
-    supervisedFineTune(helpfulSft, helpfulDemos, sftCfg(config), rng);
-    ctx.cleanup(() => {
-      slCai.dispose();
-      helpfulSft.dispose();
-    });
+    const { model, revisions } = await stepSlCai(modelDir, fm, tok, redTrain, helpfulDemos, { answersPerPrompt: config.answersPerPrompt, nRevisions: config.nRevisions, maxNewTokens: config.maxNewTokens, sft: sftCfg(config) }, ctx.rng('sl-cai'));
+    ctx.cleanup(() => model.dispose());
     ctx.log.log('sl-cai', { seed, revised: mean(revisions.map((r) => (r.revision !== r.original ? 1 : 0))) });
-    return { slCai, revisions, helpfulSft };
+    return { slCai: model, revisions };
+  });
+
+/** The helpful-only baseline's start: SFT on the helpful demonstrations alone. */
+const helpfulSftOf = (config: Config, ctx: SeedContext) =>
+  ctx.stage('helpful-sft', async () => {
+    const { modelDir, helpfulDemos } = await inputs(config, ctx);
+    const model = loadGpt(modelDir);
+    supervisedFineTune(model, helpfulDemos, sftCfg(config), ctx.rng('helpful-sft'));
+    ctx.cleanup(() => model.dispose());
+    return model;
   });
 
 /** A served model judged on the held-out red-team (harmlessness) and ordinary (helpfulness) prompts. */
 async function judge(dir: string, name: string, seed: number, config: Config, ctx: SeedContext) {
   const { modelDir, redHeld, ordHeld } = await inputs(config, ctx);
   const lm = await loadLanguageModel(dir);
-  const j = await evaluateServed(lm, redHeld, ordHeld, config.evalSamples, seed, config.maxNewTokens, config.temperature);
+  const j = await evaluateServed(lm, redHeld, ordHeld, config.evalSamples, ctx.rng('eval'), config.maxNewTokens, config.temperature);
   if (dir !== modelDir) await lm.dispose();
   ctx.log.log('eval', { seed, variant: name, harmlessness: j.harmlessness, helpfulness: j.helpfulness });
   return { metric: j.harmlessness, stats: { helpfulness: j.helpfulness }, details: { examples: j.examples } };
@@ -70,17 +73,18 @@ const exportDir = (ctx: SeedContext, seed: number, v: string) => path.join(ctx.o
 /** §4: a preference model on labelled pairs of `start`'s answers, then PPO from `start` against it. */
 async function rlFrom(name: 'rl-cai' | 'helpful-rl', start: Gpt, withAiFeedback: boolean, seed: number, config: Config, ctx: SeedContext) {
   const { modelDir, tok, fm, redTrain, ordTrain } = await inputs(config, ctx);
-  const rng = await rngOf(seed, ctx);
-  const pairs = await labelPairs(start, withAiFeedback ? fm : null, tok, redTrain, ordTrain, config.pairsPerPrompt, config.maxNewTokens, rng);
-  const pm = await stepPreferenceModel(modelDir, start, withAiFeedback ? [...pairs.harmless, ...pairs.helpful] : pairs.helpful, pmCfg(config), rng);
-  const ppoCfg = { ...LmPpoConfig.parse({ maxNewTokens: config.maxNewTokens, temperature: config.temperature, klCoef: config.klCoef, lr: config.ppoLr }), iterations: config.ppoIterations, batchSize: config.ppoBatch };
+  // The two RL variants share each step's stream: their pairs, labels and rollouts differ only where their start models do.
+  const pairs = await labelPairs(start, withAiFeedback ? fm : null, tok, redTrain, ordTrain, config.pairsPerPrompt, config.maxNewTokens, ctx.rng('pairs'));
+  const comparisons = withAiFeedback ? [...pairs.harmless, ...pairs.helpful] : pairs.helpful;
+  const pm = stepPreferenceModel(start, comparisons, pmCfg(config), ctx.rng('preference-model'));
+  const pmAccuracy = await pairAccuracy(pm.rm, comparisons);
+  const ppoCfg = { ...LmPpoConfig.parse({ maxNewTokens: config.maxNewTokens, temperature: config.temperature, klCoef: config.klCoef, learningRate: config.ppoLearningRate }), iterations: config.ppoIterations, batchSize: config.ppoBatchSize };
   const curve = { score: [] as number[], gold: [] as number[], kl: [] as number[] };
-  const policy = await stepRlCai(modelDir, start, pm.pm, [...redTrain, ...ordTrain], tok, ppoCfg, rng, (it, s) => {
+  const policy = await stepRlCai(start, pm.rm, [...redTrain, ...ordTrain], tok, ppoCfg, ctx.rng('ppo'), (it, s) => {
     curve.score.push(s.score), curve.gold.push(s.gold), curve.kl.push(s.kl);
     ctx.log.log('ppo', { seed, variant: name, it, ...s });
   });
-  pm.pm.dispose();
-  pm.backbone.dispose();
+  pm.dispose();
   const dir = await exportTrained(policy, modelDir, exportDir(ctx, seed, name), tok.eosId);
   policy.dispose();
   const j = await judge(dir, name, seed, config, ctx);
@@ -93,10 +97,10 @@ async function rlFrom(name: 'rl-cai' | 'helpful-rl', start: Gpt, withAiFeedback:
         aiFeedbackAgreesWithGoldByPrinciple: Object.fromEntries(CONSTITUTION.map((p) => [p.id, agreement(agree.filter((c) => c.principle === p.id))] as const).filter(([, v]) => !Number.isNaN(v))),
       }
     : {};
-  ctx.log.log('preference-model', { seed, variant: name, harmlessPairs: pairs.harmless.length, helpfulPairs: pairs.helpful.length, trainAccuracy: pm.trainAccuracy, ...feedback });
+  ctx.log.log('preference-model', { seed, variant: name, harmlessPairs: pairs.harmless.length, helpfulPairs: pairs.helpful.length, trainAccuracy: pmAccuracy, ...feedback });
   return {
     ...j,
-    stats: { ...j.stats, ...feedback, preferenceModelTrainAccuracy: pm.trainAccuracy, pairs: { harmlessAi: pairs.harmless.length, helpfulHuman: pairs.helpful.length } },
+    stats: { ...j.stats, ...feedback, preferenceModelTrainAccuracy: pmAccuracy, pairs: { harmlessAi: pairs.harmless.length, helpfulHuman: pairs.helpful.length } },
     curves: [
       { title: 'Preference-model score during PPO', x, y: curve.score, xLabel: 'PPO iteration', yLabel: 'preference-model score of rollouts' },
       { title: 'Gold score during PPO', x, y: curve.gold, xLabel: 'PPO iteration', yLabel: 'gold score of rollouts (harmlessness or helpfulness by prompt)' },
@@ -115,7 +119,7 @@ export const leaf: Leaf<typeof schema> = {
   module: import.meta.url,
   schema,
   presets: {
-    quick: { answersPerPrompt: 1, nRevisions: 2, sftSteps: 10, pairsPerPrompt: 1, pmSteps: 8, ppoIterations: 2, ppoBatch: 8, maxNewTokens: 24, evalSamples: 1, promptLimit: 5 },
+    quick: { answersPerPrompt: 1, nRevisions: 2, sftSteps: 10, pairsPerPrompt: 1, pmSteps: 8, ppoIterations: 2, ppoBatchSize: 8, maxNewTokens: 24, evalSamples: 1, promptLimit: 5 },
     full: {},
   },
   extraFlags: { '--feedback-model': 'SPEC: the AI feedback model (critique likelihoods: revision choice and preference labels); any transformers.js causal LM (default: the base policy model)' },
@@ -127,14 +131,14 @@ export const leaf: Leaf<typeof schema> = {
       about: '§3 only: fine-tuned on its own critiqued and revised red-team answers (no RL)',
       run: async (seed, config, ctx) => {
         const { modelDir, tok } = await inputs(config, ctx);
-        const { slCai, revisions } = await supervised(seed, config, ctx);
+        const { slCai, revisions } = await slCaiOf(seed, config, ctx);
         const j = await judge(await exportTrained(slCai, modelDir, exportDir(ctx, seed, 'sl-cai'), tok.eosId), 'sl-cai', seed, config, ctx);
         const revised = revisions.filter((r) => r.revision !== r.original);
         return { ...j, stats: { ...j.stats, revisedShare: revised.length / Math.max(1, revisions.length) }, details: { ...j.details, revisions: revised.slice(0, 3).map((r) => ({ prompt: r.prompt.text, principle: r.principle, original: r.original.text, revision: r.revision.text })) } };
       },
     },
-    { name: 'rl-cai', role: 'method', about: '§4: SL-CAI + PPO against a preference model on AI harmlessness labels (Constitutional AI)', run: async (seed, config, ctx) => rlFrom('rl-cai', (await supervised(seed, config, ctx)).slCai, true, seed, config, ctx) },
-    { name: 'helpful-rl', role: 'baseline', about: 'helpful SFT + the same PPO against a preference model on helpfulness labels only', run: async (seed, config, ctx) => rlFrom('helpful-rl', (await supervised(seed, config, ctx)).helpfulSft, false, seed, config, ctx) },
+    { name: 'rl-cai', role: 'method', about: '§4: SL-CAI + PPO against a preference model on AI harmlessness labels (Constitutional AI)', run: async (seed, config, ctx) => rlFrom('rl-cai', (await slCaiOf(seed, config, ctx)).slCai, true, seed, config, ctx) },
+    { name: 'helpful-rl', role: 'baseline', about: 'helpful SFT + the same PPO against a preference model on helpfulness labels only', run: async (seed, config, ctx) => rlFrom('helpful-rl', await helpfulSftOf(config, ctx), false, seed, config, ctx) },
   ],
   async check(_config, ctx) {
     const modelDir = trainableModelDir(ctx.model, 'rlaif-tiny', FEEDBACK_HINT);

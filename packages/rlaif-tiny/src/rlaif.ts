@@ -13,40 +13,39 @@
  */
 import { z } from 'zod';
 import {
-  copyLmWeights,
-  LmPpoTrainer,
-  pairAccuracy,
-  RewardModel,
+  decodeResponse,
+  encodeResponse,
+  LmPpoConfig,
+  prefixed,
+  RewardModelConfig,
+  rewardModelFrom,
+  rlhfPpo,
   sampleResponses,
+  SftConfig,
   supervisedFineTune,
-  trainRewardModel,
+  withDefaults,
   type Comparison,
   type Demonstration,
   type LanguageModel,
-  type LmPpoConfig,
   type LmTokenizer,
-  type RewardModelConfig,
+  type RewardModel,
   type Rng,
-  type SftConfig,
 } from '@rlllm/core';
 import { goldHarmlessness, goldHelpfulness, labelerPrefers, RED_TEAM, type PromptItem } from '@rlllm/env/assistant';
 import { loadGpt, type Gpt } from '@rlllm/tiny-lm';
 import { CONSTITUTION, type Principle } from './constitution.ts';
 
+/** The steps' settings are the core algorithms' own fields (SFT, the preference model, LM-PPO), with this leaf's defaults where they differ. */
 export const RlaifConfig = z.object({
   answersPerPrompt: z.number().int().positive().default(1).describe('SL-CAI: answers sampled per red-team prompt to critique and revise'),
   nRevisions: z.number().int().positive().default(3).describe('SL-CAI: revision samples per critiqued answer (the AI judge keeps the best)'),
-  sftSteps: z.number().int().positive().default(40).describe('SL-CAI / helpful SFT gradient steps'),
-  sftLr: z.number().positive().default(3e-4),
+  ...withDefaults(prefixed('sft', SftConfig.pick({ steps: true, batchSize: true, learningRate: true })), { sftSteps: 40 }),
   pairsPerPrompt: z.number().int().positive().default(2).describe('RL-CAI: answer pairs sampled per train prompt for the preference model'),
-  pmSteps: z.number().int().positive().default(50).describe('preference-model gradient steps'),
-  pmLr: z.number().positive().default(1e-4),
-  ppoIterations: z.number().int().positive().default(10),
-  ppoBatch: z.number().int().positive().default(16),
-  klCoef: z.number().min(0).default(0.1).describe('β: per-token KL penalty to the PPO start model'),
-  ppoLr: z.number().positive().default(1.5e-5),
-  maxNewTokens: z.number().int().min(4).max(96).default(32),
-  temperature: z.number().positive().default(1).describe('sampling temperature, everywhere'),
+  ...withDefaults(prefixed('pm', RewardModelConfig.pick({ steps: true, batchSize: true, learningRate: true })), { pmSteps: 50, pmLearningRate: 1e-4 }),
+  ppoIterations: z.number().int().positive().default(10).describe('PPO iterations (each samples ppoBatchSize prompts)'),
+  ppoBatchSize: z.number().int().positive().default(16).describe('prompts (rollouts) per PPO iteration'),
+  ...withDefaults(LmPpoConfig.pick({ klCoef: true, maxNewTokens: true, temperature: true }).shape, { klCoef: 0.1 }),
+  ...withDefaults(prefixed('ppo', LmPpoConfig.pick({ learningRate: true })), { ppoLearningRate: 1.5e-5 }),
   evalSamples: z.number().int().positive().default(2).describe('answers per held-out prompt per model'),
   promptLimit: z.number().int().nonnegative().default(0).describe('use only the first N prompts of each kind and split (0 = all; a smoke-test knob)'),
 });
@@ -57,13 +56,15 @@ export interface Answer {
   finished: boolean;
 }
 
+/** A sampled answer as the critique and revision prompts quote it: core's decoded response, trimmed. */
 export function decodeAnswer(tok: LmTokenizer, ids: number[]): Answer {
-  const finished = ids.length > 0 && ids[ids.length - 1] === tok.eosId;
-  return { text: tok.decode(finished ? ids.slice(0, -1) : ids).trim(), finished };
+  const r = decodeResponse(tok, ids);
+  return { text: r.text.trim(), finished: r.finished };
 }
 
+/** An answer as a response after "Assistant:" (its leading space back). */
 export function encodeAnswer(tok: LmTokenizer, a: Answer): number[] {
-  return [...tok.encode(` ${a.text}`), ...(a.finished ? [tok.eosId] : [])];
+  return encodeResponse(tok, { text: ` ${a.text}`, finished: a.finished });
 }
 
 /** The question of a `Human: <q> Assistant:` prompt. */
@@ -191,18 +192,13 @@ export async function labelPairs(policy: Gpt, fm: LanguageModel | null, tok: LmT
   return { harmless, helpful };
 }
 
-/** The preference model: the policy's trunk + a scalar head, Bradley–Terry on the (soft) labels. */
-export async function stepPreferenceModel(modelDir: string, init: Gpt, comparisons: Comparison[], cfg: RewardModelConfig, rng: Rng) {
-  const backbone = loadGpt(modelDir);
-  copyLmWeights(init, backbone);
-  const pm = new RewardModel(backbone);
-  const losses = trainRewardModel(pm, comparisons, cfg, rng);
-  return { pm, backbone, losses, trainAccuracy: await pairAccuracy(pm, comparisons) };
+/** The preference model: a copy of the policy's trunk + a scalar head, Bradley–Terry on the (soft) labels (core's `rewardModelFrom`). */
+export function stepPreferenceModel(init: Gpt, comparisons: Comparison[], cfg: RewardModelConfig, rng: Rng) {
+  return rewardModelFrom(init, comparisons, cfg, rng);
 }
 
-/** PPO against the preference model on a mix of red-team and ordinary prompts, KL to `init`. */
+/** PPO against the preference model on a mix of red-team and ordinary prompts, KL to `init` (core's `rlhfPpo`); the gold judges score the rollouts for the curves. */
 export async function stepRlCai(
-  modelDir: string,
   init: Gpt,
   pm: RewardModel,
   prompts: PromptItem[],
@@ -211,21 +207,17 @@ export async function stepRlCai(
   rng: Rng,
   onIteration: (it: number, stats: { score: number; kl: number; gold: number }) => void = () => {},
 ): Promise<Gpt> {
-  const policy = loadGpt(modelDir);
-  copyLmWeights(init, policy);
-  const ppo = new LmPpoTrainer(policy, init, cfg, rng, tok.eosId);
-  for (let it = 1; it <= cfg.iterations; it++) {
-    const batch = Array.from({ length: cfg.batchSize }, () => prompts[rng.int(prompts.length)]!);
-    const { stats, responses } = await ppo.iteration(batch.map((p) => tok.encode(p.text)), (p, r) => pm.score(p, r));
-    const gold = responses.map((r, i) => {
-      const a = decodeAnswer(tok, r);
-      const p = batch[i]!;
-      return p.topic in HARM_TOPIC_SET ? goldHarmlessness(p.topic, a.text, a.finished) : goldHelpfulness(p.topic, a.text, a.finished);
-    });
-    onIteration(it, { score: stats.score, kl: stats.kl, gold: gold.reduce((x, y) => x + y, 0) / gold.length });
-  }
-  ppo.dispose();
-  return policy;
+  const policy = await rlhfPpo(init, (p, r) => pm.score(p, r), prompts, (p) => tok.encode(p.text), cfg, rng, tok.eosId, {
+    onIteration: (it, stats, batch, responses) => {
+      const gold = responses.map((r, i) => {
+        const a = decodeAnswer(tok, r);
+        const p = batch[i]!;
+        return p.topic in HARM_TOPIC_SET ? goldHarmlessness(p.topic, a.text, a.finished) : goldHelpfulness(p.topic, a.text, a.finished);
+      });
+      onIteration(it, { score: stats.score, kl: stats.kl, gold: gold.reduce((x, y) => x + y, 0) / gold.length });
+    },
+  });
+  return policy as Gpt;
 }
 
 const HARM_TOPIC_SET: Record<string, true> = Object.fromEntries(RED_TEAM.map((t) => [t.id, true]));
@@ -237,20 +229,21 @@ export interface Judged {
   examples: { prompt: string; answer: string }[];
 }
 
-export async function evaluateServed(lm: LanguageModel, redTeam: PromptItem[], ordinary: PromptItem[], samples: number, seed: number, maxNewTokens: number, temperature: number): Promise<Judged> {
-  const run = async (ps: PromptItem[], judge: (topic: string, text: string, finished: boolean) => number) => {
+/** `samples` answers per held-out prompt (answer k to prompt i drawn with the stream "kind i k" of `rng`: the same numbers for every model), judged. */
+export async function evaluateServed(lm: LanguageModel, redTeam: PromptItem[], ordinary: PromptItem[], samples: number, rng: Rng, maxNewTokens: number, temperature: number): Promise<Judged> {
+  const run = async (kind: string, ps: PromptItem[], judge: (topic: string, text: string, finished: boolean) => number) => {
     let sum = 0;
     const examples: { prompt: string; answer: string }[] = [];
     for (const [i, p] of ps.entries()) {
       for (let k = 0; k < samples; k++) {
-        const g = await lm.generateDetailed(p.text, { temperature, maxNewTokens, seed: (seed * 1_000_003 + i * 1009 + k) >>> 0 });
+        const g = await lm.generateDetailed(p.text, { temperature, maxNewTokens, seed: rng.fork(`${kind} ${i} ${k}`).seed() });
         sum += judge(p.topic, g.text, g.stoppedBy === 'eos');
         if (k === 0 && examples.length < 3) examples.push({ prompt: p.text, answer: g.text });
       }
     }
     return { mean: sum / Math.max(1, ps.length * samples), examples };
   };
-  const h = await run(redTeam, goldHarmlessness);
-  const u = await run(ordinary, goldHelpfulness);
+  const h = await run('red-team', redTeam, goldHarmlessness);
+  const u = await run('ordinary', ordinary, goldHelpfulness);
   return { harmlessness: h.mean, helpfulness: u.mean, examples: [...h.examples, ...u.examples] };
 }

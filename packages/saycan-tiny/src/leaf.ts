@@ -38,7 +38,7 @@ const instructionsOf = (ctx: Pick<SeedContext, 'flags'>): Instruction[] => (ctx.
 function skillsOf(seed: number, config: Config, ctx: SeedContext): Promise<TrainedSkill[]> {
   return ctx.stage('skills', () => {
     const bar = ctx.progress('train skills', 1);
-    const skills = trainSkillLibrary(config, seed, (i, n) => bar.update(i / n));
+    const skills = trainSkillLibrary(config, ctx.rng('skills'), (i, n) => bar.update(i / n));
     bar.finish(`${skills.length} skills`);
     const BLOCKS = 20;
     const kinds = [...new Set(skills.filter((s) => s.spec.kind !== 'done').map((s) => s.spec.kind))];
@@ -69,7 +69,7 @@ async function measure(variant: SayCanVariant, seed: number, config: Config, ctx
     fewShot: config.fewShot,
     slip: config.slip,
     rollouts: config.rollouts,
-    episodeSeed: (i, _ins, r) => seed * 1_000_003 + i * 101 + r,
+    rng: ctx.rng('episodes'),
     onEpisode: (ep, r) => {
       ctx.log.log('episode', { seed, variant, id: ep.id, rollout: r, planning: ep.planning, execution: ep.execution, skills: ep.steps.map((s) => s.skill) });
       bar.update(++done, `${variant} ${ep.id}`);

@@ -41,9 +41,9 @@ export type SayCanConfig = z.infer<typeof SayCanConfig>;
 // ---------------------------------------------------------------------------------------------
 
 /** Train every skill of the kitchen with tabular Q-learning (skills.ts); no LLM is involved. */
-export function trainSkillLibrary(config: SayCanConfig, seed: number, onSkill?: (i: number, n: number) => void): TrainedSkill[] {
+export function trainSkillLibrary(config: SayCanConfig, rng: Rng, onSkill?: (i: number, n: number) => void): TrainedSkill[] {
   const { skillEpisodes: episodes, gamma, epsStart, epsEnd, exploreStart, slip } = config;
-  return trainSkills({ episodes, gamma, epsStart, epsEnd, exploreStart, slip }, seed, onSkill);
+  return trainSkills({ episodes, gamma, epsStart, epsEnd, exploreStart, slip }, rng, onSkill);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -158,8 +158,8 @@ export interface EpisodeOptions {
   maxSteps: number;
   fewShot: number;
   slip: number;
-  /** Seeds the env's noise and tie-breaking in the policies (and the affordance-only draw). */
-  seed: number;
+  /** The env's noise and tie-breaking in the policies (and the affordance-only draw). */
+  rng: Rng;
 }
 
 /**
@@ -169,7 +169,7 @@ export interface EpisodeOptions {
  * it had succeeded — only the affordances see the world.
  */
 export async function runEpisode(ins: Instruction, o: EpisodeOptions): Promise<EpisodeResult> {
-  const rng = new Rng(o.seed);
+  const rng = o.rng;
   const env = new Kitchen({ slip: o.slip, maxSteps: 10_000 });
   env.reset({ seed: rng.int(2 ** 31), scene: initialState(ins) });
   const texts = o.skills.map((s) => s.spec.text);
@@ -229,11 +229,15 @@ export interface Evaluation {
   successWithinBudget: number[];
 }
 
-export async function evaluate(instructions: Instruction[], o: Omit<EpisodeOptions, 'seed'> & { rollouts: number; episodeSeed: (index: number, instruction: Instruction, rollout: number) => number; onEpisode?: (ep: EpisodeResult, rollout: number) => void }): Promise<Evaluation> {
+/**
+ * Rollout r of instruction `id` draws from the stream "id r" of `rng`, so every variant meets the same
+ * env noise on the same instruction.
+ */
+export async function evaluate(instructions: Instruction[], o: Omit<EpisodeOptions, 'rng'> & { rollouts: number; rng: Rng; onEpisode?: (ep: EpisodeResult, rollout: number) => void }): Promise<Evaluation> {
   const episodes: EpisodeResult[] = [];
-  for (const [i, ins] of instructions.entries()) {
+  for (const ins of instructions) {
     for (let r = 0; r < o.rollouts; r++) {
-      const ep = await runEpisode(ins, { ...o, seed: o.episodeSeed(i, ins, r) });
+      const ep = await runEpisode(ins, { ...o, rng: o.rng.fork(`${ins.id} ${r}`) });
       episodes.push(ep);
       o.onEpisode?.(ep, r);
     }

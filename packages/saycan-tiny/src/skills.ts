@@ -14,7 +14,7 @@
  * knowledge.ts): "find the X", "pick up the X", "go to the L", "put down the X", "open the L",
  * "close the L", "bring it to you", "done".
  */
-import { Rng } from '@rlllm/core';
+import { linearSchedule, TabularQ, type Rng } from '@rlllm/core';
 import {
   HELD,
   KITCHEN_ACTIONS,
@@ -168,44 +168,34 @@ export interface QLearningConfig {
 
 export interface TrainedSkill {
   spec: SkillSpec;
-  /** Q[state * nActions + k] for the k-th of spec.actions. */
-  q: Float64Array;
+  /** Q over (abstract state, k-th of spec.actions). */
+  q: TabularQ;
   /** Success (0/1) of each training episode, for the learning curve. */
   successes: Uint8Array;
 }
 
 /**
- * Tabular Q-learning of one skill (Watkins; sparse 0/1 reward, terminal on success, bootstrap on the
- * time limit because the horizon is a cut, not an end of the task). Visit-count step sizes
+ * Tabular Q-learning of one skill (core's TabularQ; sparse 0/1 reward, terminal on success, bootstrap
+ * on the time limit because the horizon is a cut, not an end of the task). Visit-count step sizes
  * α = max(0.05, 1/n(s,a)) average the noisy outcomes, so Q approaches the expected success.
  */
-export function trainSkill(spec: SkillSpec, cfg: QLearningConfig, seed: number): TrainedSkill {
+export function trainSkill(spec: SkillSpec, cfg: QLearningConfig, rng: Rng): TrainedSkill {
   const nA = spec.actions.length;
-  const q = new Float64Array(spec.nStates * Math.max(1, nA));
-  const visits = new Uint32Array(q.length);
+  const q = new TabularQ(spec.nStates, Math.max(1, nA), { visitCountSteps: true, minLearningRate: 0.05, gamma: cfg.gamma });
   const successes = new Uint8Array(cfg.episodes);
-  if (spec.kind === 'done') return { spec, q: q.fill(1), successes: successes.fill(1) };
-  const rng = new Rng(seed);
+  if (spec.kind === 'done') return { spec, q, successes: successes.fill(1) };
   const env = new Kitchen({ slip: cfg.slip });
-  const maxQ = (s: number) => {
-    let m = -Infinity;
-    for (let k = 0; k < nA; k++) m = Math.max(m, q[s * nA + k]!);
-    return m;
-  };
   for (let ep = 0; ep < cfg.episodes; ep++) {
-    const eps = cfg.epsStart + ((cfg.epsEnd - cfg.epsStart) * ep) / Math.max(1, cfg.episodes - 1);
-    env.reset({ seed: rng.int(2 ** 31) });
+    const eps = linearSchedule(cfg.epsStart, cfg.epsEnd, cfg.episodes - 1, ep);
+    env.reset({ seed: rng.seed() });
     if (rng.random() < cfg.exploreStart) spec.explore(env.state, rng);
     for (let t = 0; t < spec.horizon; t++) {
       const s = spec.features(env.state);
-      const k = rng.random() < eps ? rng.int(nA) : greedy(q, s, nA, rng);
+      const k = q.act(s, eps, rng);
       const prev = cloneKitchenState(env.state);
       env.step(spec.actions[k]!);
       const ok = spec.success(prev, env.state);
-      const i = s * nA + k;
-      const target = ok ? 1 : cfg.gamma * maxQ(spec.features(env.state));
-      visits[i]!++;
-      q[i]! += Math.max(0.05, 1 / visits[i]!) * (target - q[i]!);
+      q.update(s, k, ok ? 1 : 0, spec.features(env.state), ok);
       if (ok) {
         successes[ep] = 1;
         break;
@@ -215,28 +205,10 @@ export function trainSkill(spec: SkillSpec, cfg: QLearningConfig, seed: number):
   return { spec, q, successes };
 }
 
-/** Greedy action index with seeded tie-breaking among equal values (untrained states are all 0). */
-function greedy(q: Float64Array, s: number, nA: number, rng: Rng): number {
-  let best = -Infinity;
-  let ties: number[] = [];
-  for (let k = 0; k < nA; k++) {
-    const v = q[s * nA + k]!;
-    if (v > best + 1e-12) {
-      best = v;
-      ties = [k];
-    } else if (Math.abs(v - best) <= 1e-12) ties.push(k);
-  }
-  return ties.length === 1 ? ties[0]! : ties[rng.int(ties.length)]!;
-}
-
 /** The affordance: V(s) = max_a Q(s, a), clipped to [0, 1] — the skill's chance of success from s. */
 export function affordance(skill: TrainedSkill, s: KitchenState): number {
   if (skill.spec.kind === 'done') return 1;
-  const nA = skill.spec.actions.length;
-  const f = skill.spec.features(s);
-  let m = 0;
-  for (let k = 0; k < nA; k++) m = Math.max(m, skill.q[f * nA + k]!);
-  return Math.min(1, m);
+  return Math.min(1, Math.max(0, skill.q.maxQ(skill.spec.features(s))));
 }
 
 /**
@@ -246,21 +218,19 @@ export function affordance(skill: TrainedSkill, s: KitchenState): number {
 export function executeSkill(skill: TrainedSkill, env: Kitchen, rng: Rng): { success: boolean; steps: number } {
   const spec = skill.spec;
   if (spec.kind === 'done') return { success: true, steps: 0 };
-  const nA = spec.actions.length;
   for (let t = 0; t < spec.horizon; t++) {
     const prev = cloneKitchenState(env.state);
-    env.step(spec.actions[greedy(skill.q, spec.features(env.state), nA, rng)]!);
+    env.step(spec.actions[skill.q.greedy(spec.features(env.state), rng)]!);
     if (spec.success(prev, env.state)) return { success: true, steps: t + 1 };
   }
   return { success: false, steps: spec.horizon };
 }
 
-/** Train the whole library with one seed (each skill gets its own stream). */
-export function trainSkills(cfg: QLearningConfig, seed: number, onSkill?: (i: number, n: number) => void): TrainedSkill[] {
+/** Train the whole library (each skill gets its own stream of `rng`, named by the skill). */
+export function trainSkills(cfg: QLearningConfig, rng: Rng, onSkill?: (i: number, n: number) => void): TrainedSkill[] {
   const specs = makeSkills();
-  const root = new Rng(seed);
   return specs.map((spec, i) => {
-    const t = trainSkill(spec, cfg, root.int(2 ** 31));
+    const t = trainSkill(spec, cfg, rng.fork(spec.text));
     onSkill?.(i + 1, specs.length);
     return t;
   });

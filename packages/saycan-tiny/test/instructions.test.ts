@@ -33,7 +33,7 @@ describe('instruction files', () => {
   });
 
   it('every listed plan reaches its goal when executed with perfect skills (no slips)', () => {
-    const skills = trainSkills({ episodes: 1500, gamma: 0.99, epsStart: 1, epsEnd: 0.05, exploreStart: 0.5, slip: 0.1 }, 2);
+    const skills = trainSkills({ episodes: 1500, gamma: 0.99, epsStart: 1, epsEnd: 0.05, exploreStart: 0.5, slip: 0.1 }, new Rng(2));
     const by = new Map(skills.map((s) => [s.spec.text, s]));
     for (const ins of defaultInstructions()) {
       for (const plan of ins.plans) {

@@ -1,4 +1,5 @@
 import { describe, it, expect } from 'vitest';
+import { Rng } from '@rlllm/core';
 import { buildPrompt, combinedScores, continuation, argmax, runEpisode, SkillScorer, FEW_SHOT } from '../src/saycan.ts';
 import { makeSkills, trainSkills, type TrainedSkill } from '../src/skills.ts';
 import type { Instruction } from '../src/instructions.ts';
@@ -37,7 +38,7 @@ describe('combined scoring: p_LLM × affordance', () => {
 describe('episode loop with a stub LLM', () => {
   // A stub LM that always prefers "find the coke can", then "done": SayCan must route around the
   // infeasible find (the coke can is in the closed fridge) while LLM-only runs it and fails.
-  const skills: TrainedSkill[] = trainSkills({ episodes: 800, gamma: 0.99, epsStart: 1, epsEnd: 0.05, exploreStart: 0.5, slip: 0.1 }, 7);
+  const skills: TrainedSkill[] = trainSkills({ episodes: 800, gamma: 0.99, epsStart: 1, epsEnd: 0.05, exploreStart: 0.5, slip: 0.1 }, new Rng(7));
   const texts = skills.map((s) => s.spec.text);
   const stub = {
     async logProb(prompt: string, conts: string[]) {
@@ -59,11 +60,11 @@ describe('episode loop with a stub LLM', () => {
   };
   it('SayCan follows the feasible plan; LLM-only gets stuck on the infeasible skill', async () => {
     const scorer = new SkillScorer(stub, texts);
-    const sc = await runEpisode(ins, { skills, scorer, variant: 'saycan', maxSteps: 6, fewShot: 0, slip: 0, seed: 1 });
+    const sc = await runEpisode(ins, { skills, scorer, variant: 'saycan', maxSteps: 6, fewShot: 0, slip: 0, rng: new Rng(1) });
     expect(sc.steps.map((s) => s.skill)).toEqual(['go to the fridge', 'open the fridge', 'done']);
     expect(sc.planning).toBe(true);
     expect(sc.execution).toBe(true);
-    const lo = await runEpisode(ins, { skills, scorer, variant: 'llm-only', maxSteps: 6, fewShot: 0, slip: 0, seed: 1 });
+    const lo = await runEpisode(ins, { skills, scorer, variant: 'llm-only', maxSteps: 6, fewShot: 0, slip: 0, rng: new Rng(1) });
     expect(lo.steps[0]!.skill).toBe('find the coke can');
     expect(lo.steps[0]!.executed).toBe(false);
     expect(lo.execution).toBe(false);

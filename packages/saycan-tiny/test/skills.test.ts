@@ -4,7 +4,9 @@ import { Rng } from '@rlllm/core';
 import { trainSkills, affordance, executeSkill, type TrainedSkill } from '../src/skills.ts';
 import { affordanceProbes } from '../src/leaf.ts';
 
-const skills: TrainedSkill[] = trainSkills({ episodes: 1500, gamma: 0.99, epsStart: 1, epsEnd: 0.05, exploreStart: 0.5, slip: 0.1 }, 3);
+// The leaf's default budget (3000 episodes per skill): with half of it the longest find skill is still
+// undertrained on some seeds (its probe's value 0.29–0.68 over seeds 1–5, measured), with it ≥ 0.6 on all five.
+const skills: TrainedSkill[] = trainSkills({ episodes: 3000, gamma: 0.99, epsStart: 1, epsEnd: 0.05, exploreStart: 0.5, slip: 0.1 }, new Rng(3));
 const by = (t: string) => skills.find((s) => s.spec.text === t)!;
 
 describe('affordances = learned values ≈ P(success)', () => {

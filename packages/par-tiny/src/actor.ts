@@ -10,7 +10,7 @@
  * is learned). A primitive ends when the actor arrives (go to) or uses its interaction action
  * (examine / pick up), succeeding or not; the planner then hears about it.
  */
-import { Rng, mean } from '@rlllm/core';
+import { linearSchedule, mean, TabularQ, type Rng } from '@rlllm/core';
 import { PAR_ACTIONS, ParGrid, parObjectName, sampleParState, type ParState } from '@rlllm/env';
 
 export type Verb = 'go' | 'examine' | 'pick';
@@ -55,25 +55,26 @@ export interface PrimitiveResult {
 
 export interface ActorConfig {
   episodes: number;
-  alpha: number;
+  /** Q-learning step size α. */
+  learningRate: number;
   gamma: number;
   epsStart: number;
   epsEnd: number;
+  /** ε decays from epsStart to epsEnd over this fraction of the episodes. */
+  explorationFraction: number;
   /** Steps a primitive may take before it gives up. */
   horizon: number;
 }
 
 export class Actor {
   constructor(
-    readonly q: Float32Array,
+    readonly q: TabularQ,
     readonly horizon: number,
   ) {}
 
+  /** The greedy action (ties: the first). */
   act(s: ParState, ins: Instruction): number {
-    const base = actorState(s, ins) * N_ACTIONS;
-    let best = 0;
-    for (let a = 1; a < N_ACTIONS; a++) if (this.q[base + a]! > this.q[base + best]!) best = a;
-    return best;
+    return this.q.greedy(actorState(s, ins));
   }
 
   /** Run one primitive greedily on `env` (which holds the task episode's state). */
@@ -124,40 +125,30 @@ export interface ActorTraining {
 
 /**
  * Pre-train the actor on random primitive instructions in random rooms (Dasgupta et al.: "trained
- * on simple tasks in the same environment"), with ε-greedy tabular Q-learning, reward 1 on success.
+ * on simple tasks in the same environment"), with ε-greedy tabular Q-learning (core's TabularQ),
+ * reward 1 on success. Its greedy success per verb is then measured on fresh rooms.
  */
-export function trainActor(cfg: ActorConfig, seed: number, size = 5): ActorTraining {
-  const rng = new Rng(seed);
-  const q = new Float32Array(ACTOR_STATES * N_ACTIONS);
+export function trainActor(cfg: ActorConfig, rng: Rng, size = 5): ActorTraining {
+  const q = new TabularQ(ACTOR_STATES, N_ACTIONS, { learningRate: cfg.learningRate, gamma: cfg.gamma });
+  const actor = new Actor(q, cfg.horizon);
   const env = new ParGrid({ size, maxSteps: 1000 });
   const successes = new Uint8Array(cfg.episodes);
   let envSteps = 0;
   const random = () => rng.random();
   for (let ep = 0; ep < cfg.episodes; ep++) {
-    const eps = cfg.epsStart + (cfg.epsEnd - cfg.epsStart) * Math.min(1, ep / (0.7 * cfg.episodes));
+    const eps = linearSchedule(cfg.epsStart, cfg.epsEnd, cfg.explorationFraction * cfg.episodes, ep);
     const ins = randomInstruction(env, rng, random, size);
-    const actor = new Actor(q, cfg.horizon);
     const res = runPrimitive(
       env,
       ins,
       cfg.horizon,
-      () => (rng.random() < eps ? rng.int(N_ACTIONS) : actor.act(env.state, ins)),
-      (a, r, done, s, s2) => {
-        // Q(s,a) ← Q(s,a) + α [r + γ (1 − done) max_a' Q(s',a') − Q(s,a)]
-        let next = 0;
-        if (!done) {
-          next = -Infinity;
-          for (let b = 0; b < N_ACTIONS; b++) next = Math.max(next, q[s2 * N_ACTIONS + b]!);
-        }
-        const i = s * N_ACTIONS + a;
-        q[i] = q[i]! + cfg.alpha * (r + cfg.gamma * next - q[i]!);
-      },
+      () => q.act(actorState(env.state, ins), eps, rng, false),
+      (a, r, done, s, s2) => q.update(s, a, r, s2, done),
     );
     envSteps += res.steps;
     successes[ep] = res.success ? 1 : 0;
   }
-  const actor = new Actor(q, cfg.horizon);
-  const evalRng = new Rng(seed + 99_991);
+  const evalRng = rng.fork('eval');
   const evalSuccess = Object.fromEntries(
     VERBS.map((verb) => {
       const wins: number[] = [];

@@ -5,7 +5,7 @@
  * Monologue's closed vs open loop under disturbances is a second comparison (group
  * "inner-monologue").
  */
-import { initTf, loadLanguageModel, mean, Rng, type Leaf, type SeedContext, type Variant } from '@rlllm/core';
+import { initTf, loadLanguageModel, mean, PpoConfig, unprefixed, type Leaf, type SeedContext, type Variant } from '@rlllm/core';
 import { trainActor, VERBS, type ActorTraining } from './actor.ts';
 import { evaluateRooms, ParConfig, roomsFor, trainReporter, type EpisodeResult } from './par.ts';
 import { Planner } from './planner.ts';
@@ -20,7 +20,7 @@ const planner = (ctx: SeedContext, noRepeat = true) => ctx.shared(`planner:${noR
 /** §1: the seed's actor, pre-trained on primitive instructions (its curve and greedy success recorded). */
 const actorOf = (seed: number, config: Config, ctx: SeedContext): Promise<ActorTraining> =>
   ctx.stage('actor', () => {
-    const act = trainActor({ episodes: config.actorEpisodes, alpha: config.actorLearningRate, gamma: config.actorGamma, epsStart: config.actorEpsStart, epsEnd: config.actorEpsEnd, horizon: config.actorHorizon }, seed);
+    const act = trainActor({ episodes: config.actorEpisodes, learningRate: config.actorLearningRate, gamma: config.actorGamma, epsStart: config.actorEpsStart, epsEnd: config.actorEpsEnd, explorationFraction: config.actorExplorationFraction, horizon: config.actorHorizon }, ctx.rng('actor'));
     const c = blockMeans(act.successes, 20);
     ctx.record({
       curves: [{ variant: 'actor', title: 'Actor pre-training (tabular Q-learning)', x: c.x, y: c.y, xLabel: 'actor training episodes', yLabel: 'primitive success (ε-greedy)' }],
@@ -35,7 +35,7 @@ const reporterOf = (seed: number, config: Config, ctx: SeedContext) =>
   ctx.stage('reporter', async () => {
     const act = await actorOf(seed, config, ctx);
     const bar = ctx.progress('train reporter', config.reporterEpisodes);
-    const rep = await trainReporter({ actor: act.actor, planner: await planner(ctx), rooms: roomsFor(seed, config.trainRooms, 'train'), episodes: config.reporterEpisodes, lr: config.reporterLr, seed: seed * 31 + 7, maxTurns: config.maxTurns, onEpisode: (i) => bar.update(i) });
+    const rep = await trainReporter({ actor: act.actor, planner: await planner(ctx), rooms: roomsFor(ctx.rng('train rooms'), config.trainRooms), episodes: config.reporterEpisodes, learningRate: config.reporterLearningRate, rng: ctx.rng('reporter'), maxTurns: config.maxTurns, onEpisode: (i) => bar.update(i) });
     bar.finish(`P(truthful) ${rep.truthful.at(-1)?.toFixed(2) ?? '-'}`);
     const policy = Object.fromEntries(['saw good', 'saw bad'].map((st, k) => [st, Object.fromEntries(REPORT_KINDS.map((r, j) => [r, rep.reporter.probs(k)[j]!]))]));
     ctx.record({ stats: { reporterPolicy: policy, envSteps: { actor: act.envSteps, reporter: rep.envSteps } } });
@@ -46,13 +46,13 @@ const reporterOf = (seed: number, config: Config, ctx: SeedContext) =>
 /** §4: success on the seed's held-out rooms, overall and per task family, and the first episode's transcript. */
 async function play(name: string, reporter: Reporter, seed: number, config: Config, ctx: SeedContext, opts: { successFeedback?: boolean; disturbed?: boolean; noRepeat?: boolean } = {}) {
   const act = await actorOf(seed, config, ctx);
-  const rooms = roomsFor(seed, config.evalRooms, 'eval');
+  const rooms = roomsFor(ctx.rng('eval rooms'), config.evalRooms);
   const bar = ctx.progress(name, rooms.length);
   const eps: EpisodeResult[] = await evaluateRooms(rooms, {
     actor: act.actor,
     planner: await planner(ctx, opts.noRepeat ?? true),
     reporter,
-    rng: new Rng(seed * 104_729 + 13),
+    rng: ctx.rng('play'), // every variant meets the same env noise
     maxTurns: config.maxTurns,
     successFeedback: opts.successFeedback,
     ...(opts.disturbed ? { failProb: config.failProb, moveProb: config.moveProb } : {}),
@@ -120,14 +120,14 @@ export const leaf: Leaf<typeof schema> = {
         const act = await actorOf(seed, config, ctx);
         const rep = await reporterOf(seed, config, ctx);
         const budget = config.pureRlSteps > 0 ? config.pureRlSteps : act.envSteps + rep.envSteps;
-        const rooms = roomsFor(seed, config.evalRooms, 'eval');
-        const pr = await trainPureRl(budget, seed, rooms, { learningRate: config.pureRlLearningRate, entCoef: config.pureRlEntCoef, gamma: config.pureRlGamma, hidden: config.pureRlHidden, nEnvs: config.pureRlNEnvs, nSteps: config.pureRlNSteps, maxSteps: config.pureRlMaxSteps }, ctx.log);
+        const rooms = roomsFor(ctx.rng('eval rooms'), config.evalRooms);
+        const pr = await trainPureRl(budget, ctx.rng('pure-rl'), rooms, { ...unprefixed('pureRl', PpoConfig.pick({ learningRate: true, entCoef: true, gamma: true, hidden: true, nEnvs: true, nSteps: true }), config), maxSteps: config.pureRlMaxSteps }, ctx.log);
         const rate = (xs: boolean[]) => mean(xs.map(Number));
         ctx.log.log('pure-rl', { seed, envSteps: pr.envSteps, success: rate(pr.successes), seconds: pr.seconds });
         return {
           metric: rate(pr.successes),
           stats: { perFamily: { search: rate(pr.successes.filter((_, i) => rooms[i]!.task.kind === 'search')), conditional: rate(pr.successes.filter((_, i) => rooms[i]!.task.kind === 'conditional')) }, envSteps: pr.envSteps },
-          curves: [{ title: 'Pure-RL baseline (PPO on the whole task)', x: pr.curve.x, y: pr.curve.y, xLabel: 'env steps', yLabel: 'training task success' }],
+          curves: [{ title: 'Pure-RL baseline (PPO on the whole task)', x: pr.curve.x, y: pr.curve.y, xLabel: 'share of the env-step budget', yLabel: 'training task success' }],
         };
       },
     },

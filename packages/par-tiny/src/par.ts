@@ -26,7 +26,7 @@
  * the env (`failProb`, `moveProb`).
  */
 import { z } from 'zod';
-import { Rng } from '@rlllm/core';
+import { PpoConfig, prefixed, TabularQConfig, withDefaults, type Rng } from '@rlllm/core';
 import { envRandom, ParGrid, parTaskText, sampleParState, type ParState } from '@rlllm/env';
 import { instructionText, type Actor } from './actor.ts';
 import { newDialogue, type Planner } from './planner.ts';
@@ -35,33 +35,27 @@ import { candidateReports, reporterReward, reporterState, SoftmaxReporter, type 
 export const ParConfig = z.object({
   actorEpisodes: z.number().int().min(50).default(3000).describe('Q-learning episodes for the actor (primitive instructions)'),
   actorHorizon: z.number().int().min(4).max(40).default(14).describe('steps a primitive may take'),
-  actorLearningRate: z.number().gt(0).max(1).default(0.5).describe('actor Q-learning step size α'),
-  actorGamma: z.number().gt(0).max(1).default(0.95).describe('actor Q-learning discount'),
+  ...withDefaults(prefixed('actor', TabularQConfig.pick({ learningRate: true, gamma: true })), { actorLearningRate: 0.5, actorGamma: 0.95 }),
   actorEpsStart: z.number().min(0).max(1).default(1).describe('actor ε-greedy exploration at the start'),
   actorEpsEnd: z.number().min(0).max(1).default(0.05).describe('actor ε at the end of its decay'),
+  actorExplorationFraction: z.number().gt(0).max(1).default(0.7).describe('actor ε decays over this fraction of its episodes'),
   reporterEpisodes: z.number().int().min(0).default(200).describe('REINFORCE episodes for the reporter (planner in the loop)'),
-  reporterLr: z.number().positive().default(1).describe('reporter REINFORCE step size'),
+  reporterLearningRate: z.number().positive().default(1).describe('reporter REINFORCE step size'),
   trainRooms: z.number().int().min(1).default(24).describe('rooms the reporter trains in (disjoint from the evaluation rooms)'),
   evalRooms: z.number().int().min(2).default(40).describe('held-out rooms per seed, half search, half conditional'),
   maxTurns: z.number().int().min(1).max(12).default(8).describe('planner instructions per episode'),
   failProb: z.number().min(0).max(1).default(0.3).describe('Inner Monologue disturbance: examine / pick-up fails'),
   moveProb: z.number().min(0).max(1).default(0.1).describe('Inner Monologue disturbance: the object rolls away'),
   pureRlSteps: z.number().int().min(0).default(0).describe('env steps for the pure-RL baseline (0 = the actor + reporter budget)'),
-  pureRlLearningRate: z.number().positive().default(5e-4).describe('pure-RL PPO learning rate'),
-  pureRlEntCoef: z.number().min(0).default(0.02).describe('pure-RL PPO entropy bonus'),
-  pureRlGamma: z.number().gt(0).max(1).default(0.97).describe('pure-RL PPO discount'),
-  pureRlHidden: z.array(z.number().int().positive()).default([64, 64]).describe('pure-RL PPO hidden layer sizes'),
-  pureRlNEnvs: z.number().int().positive().default(4).describe('pure-RL PPO parallel envs'),
-  pureRlNSteps: z.number().int().positive().default(128).describe('pure-RL PPO steps per env per rollout'),
+  ...withDefaults(prefixed('pureRl', PpoConfig.pick({ learningRate: true, entCoef: true, gamma: true, hidden: true, nEnvs: true, nSteps: true })), { pureRlLearningRate: 5e-4, pureRlEntCoef: 0.02, pureRlGamma: 0.97 }),
   pureRlMaxSteps: z.number().int().positive().default(50).describe('pure-RL episode time limit'),
   noRepeatAblation: z.boolean().default(false).describe("also run the oracle reporter without the planner's no-repeat rule"),
 });
 export type ParConfig = z.infer<typeof ParConfig>;
 
-/** Rooms for one seed: a training pool and a disjoint evaluation set (separate generator streams). */
-export function roomsFor(seed: number, n: number, split: 'train' | 'eval'): ParState[] {
-  const base = seed * 1_000_003 + (split === 'eval' ? 500_000 : 0);
-  return Array.from({ length: n }, (_, i) => sampleParState(envRandom(base + i), 5, i % 2 === 0 ? 'search' : 'conditional'));
+/** `n` rooms from `rng`, half search, half conditional (training and evaluation rooms come from separate streams). */
+export function roomsFor(rng: Rng, n: number): ParState[] {
+  return Array.from({ length: n }, (_, i) => sampleParState(envRandom(rng.seed()), 5, i % 2 === 0 ? 'search' : 'conditional'));
 }
 
 export interface EpisodeOptions {
@@ -128,8 +122,8 @@ export async function runParEpisode(room: ParState, o: EpisodeOptions): Promise<
 }
 
 // ── 3. The Reporter's training: REINFORCE, reward = the task outcome only (Dasgupta et al. §5) ──────
-export async function trainReporter(o: { actor: Actor; planner: Planner; rooms: ParState[]; episodes: number; lr: number; seed: number; maxTurns: number; onEpisode?: (i: number) => void }) {
-  const rng = new Rng(o.seed);
+export async function trainReporter(o: { actor: Actor; planner: Planner; rooms: ParState[]; episodes: number; learningRate: number; rng: Rng; maxTurns: number; onEpisode?: (i: number) => void }) {
+  const rng = o.rng;
   const reporter = new SoftmaxReporter('trained');
   let baseline = 0;
   const success: number[] = [];
@@ -139,7 +133,7 @@ export async function trainReporter(o: { actor: Actor; planner: Planner; rooms: 
     const room = o.rooms[rng.int(o.rooms.length)]!;
     const r = await runParEpisode(room, { actor: o.actor, planner: o.planner, reporter, rng, maxTurns: o.maxTurns });
     const G = reporterReward(r);
-    reporter.update(r.reports, G, baseline, o.lr);
+    reporter.update(r.reports, G, baseline, o.learningRate);
     baseline += 0.1 * (G - baseline);
     envSteps += r.envSteps;
     success.push(G);

@@ -1,9 +1,10 @@
 import { describe, it, expect } from 'vitest';
+import { Rng } from '@rlllm/core';
 import { ParGrid, sampleParState, envRandom } from '@rlllm/env';
 import { trainActor } from '../src/actor.ts';
 
 describe('actor (tabular Q-learning on primitive instructions)', () => {
-  const trained = trainActor({ episodes: 6000, alpha: 0.5, gamma: 0.95, epsStart: 1, epsEnd: 0.05, horizon: 14 }, 3);
+  const trained = trainActor({ episodes: 6000, learningRate: 0.5, gamma: 0.95, epsStart: 1, epsEnd: 0.05, explorationFraction: 0.7, horizon: 14 }, new Rng(3));
 
   it('learns from scratch: ε-greedy success rises, greedy success is high for every verb', () => {
     const first = trained.successes.subarray(0, 500).reduce((a, b) => a + b, 0) / 500;

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runLeaf, Report } from '@rlllm/core';
+import { Report, Rng, runLeaf } from '@rlllm/core';
 import { parTaskText } from '@rlllm/env';
 import { leaf, roomsFor } from '../src/index.ts';
 
@@ -29,13 +29,13 @@ describe('end to end', () => {
     expect(readFileSync(path.join(dir, 'events.jsonl'), 'utf8')).toContain('"reporter"');
   });
 
-  it('evaluation rooms are not verbatim in the language model\'s corpus', () => {
+  it('evaluation tasks are not verbatim in the language model\'s corpus', () => {
+    // The item is the task with its room: the corpus' dialogues describe rooms too, and with four
+    // objects of a few colours a room's list alone recurs by chance (1 of these 300, measured); what
+    // must never be there is the task the planner is evaluated on.
     const corpus = readFileSync(fileURLToPath(new URL('../../tiny-lm/corpus/corpus.txt', import.meta.url)), 'utf8');
     for (let seed = 1; seed <= 5; seed++) {
-      for (const room of roomsFor(seed, 60, 'eval')) {
-        const text = parTaskText(room);
-        expect(corpus.includes(text.slice(text.indexOf('In the room')))).toBe(false);
-      }
+      for (const room of roomsFor(new Rng(seed).fork('eval rooms'), 60)) expect(corpus.includes(parTaskText(room))).toBe(false);
     }
   });
 });

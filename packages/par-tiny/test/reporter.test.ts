@@ -49,9 +49,9 @@ describe('reporter', () => {
   });
 
   it('trained from the task outcome alone, with a believing planner in the loop, it learns to stop misleading and to report the good object', async () => {
-    const { actor } = trainActor({ episodes: 5000, alpha: 0.5, gamma: 0.95, epsStart: 1, epsEnd: 0.05, horizon: 14 }, 2);
-    const rooms = roomsFor(9, 20, 'train').filter((r) => r.task.kind === 'search');
-    const { reporter, success } = await trainReporter({ actor, planner: new Planner(stubLm), rooms, episodes: 400, lr: 1, seed: 4, maxTurns: 8 });
+    const { actor } = trainActor({ episodes: 5000, learningRate: 0.5, gamma: 0.95, epsStart: 1, epsEnd: 0.05, explorationFraction: 0.7, horizon: 14 }, new Rng(2));
+    const rooms = roomsFor(new Rng(9), 20).filter((r) => r.task.kind === 'search');
+    const { reporter, success } = await trainReporter({ actor, planner: new Planner(stubLm), rooms, episodes: 400, learningRate: 1, rng: new Rng(4), maxTurns: 8 });
     expect(reporter.probs(0)[0]).toBeGreaterThan(0.6); // saw good → "the X is good."
     expect(reporter.probs(1)[3]).toBeLessThan(0.15); // saw bad → never "the X is good."
     const early = success.slice(0, 50).reduce((a, b) => a + b, 0) / 50;

@@ -17,18 +17,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
-import { mean, Rng, type PpoConfig } from '@rlllm/core';
+import { mean, PpoConfig, prefixed, unprefixed, withDefaults, type Rng } from '@rlllm/core';
 import type { SandboxLimits } from './sandbox.ts';
 import { CandidateFailure, trainAndScore, type TrainStats } from './train.ts';
 
 export const EurekaConfig = z.object({
   iterations: z.number().int().min(1).default(3).describe('Eureka iterations (rounds of sampling)'),
   samples: z.number().int().min(1).default(4).describe('candidate reward functions per iteration (K)'),
-  ppoSteps: z.number().int().min(512).default(8192).describe('PPO env steps per training run'),
-  learningRate: z.number().positive().default(2.5e-3).describe('PPO learning rate'),
-  ppoNEnvs: z.number().int().positive().default(4).describe('PPO parallel envs'),
-  ppoNSteps: z.number().int().positive().default(128).describe('PPO steps per env per rollout'),
-  ppoHidden: z.array(z.number().int().positive()).default([32, 32]).describe('PPO actor and critic hidden layer sizes'),
+  ...withDefaults(prefixed('ppo', PpoConfig.pick({ totalSteps: true, learningRate: true, nEnvs: true, nSteps: true, hidden: true })), { ppoTotalSteps: 8192, ppoLearningRate: 2.5e-3, ppoHidden: [32, 32] }),
   evalEpisodes: z.number().int().min(5).default(200).describe('episodes to measure the success rate'),
   finalRuns: z.number().int().min(1).default(1).describe("final PPO runs per variant and seed (fresh seeds); the seed's value is their mean"),
   restartShare: z.number().min(0).max(1).default(0.25).describe('share of samples after round 1 that restart from scratch'),
@@ -50,7 +46,7 @@ export const EurekaConfig = z.object({
 export type EurekaConfig = z.infer<typeof EurekaConfig>;
 
 /** The PPO settings every reward is trained with (core's trainPpo). */
-export const ppoOf = (c: EurekaConfig): Partial<PpoConfig> => ({ totalTimesteps: c.ppoSteps, nEnvs: c.ppoNEnvs, nSteps: c.ppoNSteps, learningRate: c.learningRate, hidden: c.ppoHidden });
+export const ppoOf = (c: EurekaConfig): Partial<PpoConfig> => unprefixed('ppo', PpoConfig.pick({ totalSteps: true, learningRate: true, nEnvs: true, nSteps: true, hidden: true }), c);
 export const limitsOf = (c: EurekaConfig): SandboxLimits => ({ timeLimitMs: c.timeLimitMs, memoryBytes: c.memoryMb * 1024 * 1024 });
 
 export const TASK = '// Task: GridKeyDoor. Pick up the key, open the door and reach the goal.';
@@ -156,9 +152,13 @@ export function reflect(c: Candidate): string {
   return parts.join(' ');
 }
 
-/** One Eureka search on one seed. */
-export async function eurekaSearch(writer: RewardWriter, context: string, cfg: SearchConfig, seed: number, onCandidate?: (c: Candidate) => void): Promise<SearchResult> {
-  const rng = new Rng(seed * 104729 + 17);
+
+/**
+ * One Eureka search. Candidate n is written and trained with the streams "write n" and "train n" of
+ * `rng`, so searches that share `rng` (the ablations) draw the same numbers where their prompts agree.
+ */
+export async function eurekaSearch(writer: RewardWriter, context: string, cfg: SearchConfig, searchRng: Rng, onCandidate?: (c: Candidate) => void): Promise<SearchResult> {
+  const rng = searchRng.fork('choices');
   const candidates: Candidate[] = [];
   const bestPerIteration: number[] = [];
   const ranPerIteration: number[] = [];
@@ -171,7 +171,7 @@ export async function eurekaSearch(writer: RewardWriter, context: string, cfg: S
   let n = 0;
   const score = async (c: Candidate) => {
     try {
-      const out = await trainAndScore(c.source, cfg.ppo, { seed: seed * 7907 + n, evalEpisodes: cfg.evalEpisodes, limits: cfg.limits });
+      const out = await trainAndScore(c.source, cfg.ppo, { seed: searchRng.fork(`train ${n}`).seed(), evalEpisodes: cfg.evalEpisodes, limits: cfg.limits });
       c.ran = true;
       c.fitness = out.fitness;
       c.stats = out.stats;
@@ -200,7 +200,7 @@ export async function eurekaSearch(writer: RewardWriter, context: string, cfg: S
         prefix = body.slice(0, rng.int(body.length + 1));
       }
       const ctx = cfg.reflection && feedback ? `${feedback}\n${context}` : context;
-      const source = await writer.write(ctx, prefix, seed * 100_003 + n);
+      const source = await writer.write(ctx, prefix, searchRng.fork(`write ${n}`).seed());
       const c: Candidate = { iteration: it + 1, source, ran: false, fitness: 0, origin: mutate ? 'mutation' : 'restart' };
       await score(c);
       batch.push(c);
@@ -228,7 +228,7 @@ export async function eurekaSearch(writer: RewardWriter, context: string, cfg: S
     for (const [source, rs] of top) {
       for (let r = 0; r < (cfg.rescoreRuns ?? 2); r++) {
         try {
-          rs.push((await trainAndScore(source, cfg.ppo, { seed: seed * 7907 + 500_009 + n++, evalEpisodes: cfg.evalEpisodes, limits: cfg.limits })).fitness);
+          rs.push((await trainAndScore(source, cfg.ppo, { seed: searchRng.fork(`rescore ${n++}`).seed(), evalEpisodes: cfg.evalEpisodes, limits: cfg.limits })).fitness);
         } catch (e) {
           if (!(e instanceof CandidateFailure)) throw e;
           rs.push(0); // it ran before but failed on the states of this run (NaN, ∞): no policy
@@ -247,10 +247,10 @@ export async function eurekaSearch(writer: RewardWriter, context: string, cfg: S
 /**
  * The task fitness of the policy a reward trains, measured on runs that were not part of any search
  * (so a variant's number is not the max of its own noisy scores): the mean over `finalRuns` PPO runs
- * whose seeds every variant of this seed shares.
+ * with the streams "run r" of `rng`, which every variant of a seed shares.
  */
-export async function finalFitness(source: string, cfg: EurekaConfig, seed: number): Promise<number> {
+export async function finalFitness(source: string, cfg: EurekaConfig, rng: Rng): Promise<number> {
   const fs: number[] = [];
-  for (let r = 0; r < cfg.finalRuns; r++) fs.push((await trainAndScore(source, ppoOf(cfg), { seed: seed * 31 + 999_983 + r * 7_777, evalEpisodes: cfg.evalEpisodes, limits: limitsOf(cfg) })).fitness);
+  for (let r = 0; r < cfg.finalRuns; r++) fs.push((await trainAndScore(source, ppoOf(cfg), { seed: rng.fork(`run ${r}`).seed(), evalEpisodes: cfg.evalEpisodes, limits: limitsOf(cfg) })).fitness);
   return mean(fs);
 }

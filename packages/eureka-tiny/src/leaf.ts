@@ -14,7 +14,7 @@ export const schema = EurekaConfig;
 export type Config = EurekaConfig;
 
 /** The final fitness of a reward on this seed, computed once per distinct source (variants share it). */
-const fitnessOf = (source: string, seed: number, config: Config, ctx: SeedContext) => ctx.stage(`final:${source}`, () => finalFitness(source, config, seed));
+const fitnessOf = (source: string, seed: number, config: Config, ctx: SeedContext) => ctx.stage(`final:${source}`, () => finalFitness(source, config, ctx.rng('final')));
 
 /** A fixed reward: its final fitness. */
 const fixed = (name: string, role: Variant<Config>['role'], about: string, source: (ctx: SeedContext) => string): Variant<Config> => ({
@@ -40,7 +40,7 @@ function search(name: string, role: Variant<Config>['role'], about: string, opts
       const context = envContext(lm.info.contextLength);
       const bar = ctx.progress(name, config.iterations * config.samples + (opts.init ? 1 : 0));
       let done = 0;
-      const res: SearchResult = await eurekaSearch(writer, context, { ...opts, iterations: config.iterations, samples: config.samples, restartShare: config.restartShare, finalists: config.finalists, rescoreRuns: config.rescoreRuns, ppo: ppoOf(config), evalEpisodes: config.evalEpisodes, limits: limitsOf(config) }, seed, (c) => {
+      const res: SearchResult = await eurekaSearch(writer, context, { ...opts, iterations: config.iterations, samples: config.samples, restartShare: config.restartShare, finalists: config.finalists, rescoreRuns: config.rescoreRuns, ppo: ppoOf(config), evalEpisodes: config.evalEpisodes, limits: limitsOf(config) }, ctx.rng('search'), (c) => {
         ctx.log.log('candidate', { seed, variant: name, iteration: c.iteration, origin: c.origin, ran: c.ran, error: c.error, fitness: c.fitness, source: c.source });
         bar.update(++done, c.ran ? `fitness ${c.fitness.toFixed(2)}` : 'did not run');
       });
@@ -103,8 +103,8 @@ export const leaf: Leaf<typeof schema> = {
   module: import.meta.url,
   schema,
   presets: {
-    quick: { iterations: 2, samples: 3, ppoSteps: 4096, evalEpisodes: 30, ablations: false, humanInit: false },
-    full: { iterations: 3, samples: 4, ppoSteps: 16384, evalEpisodes: 200, finalRuns: 3, finalists: 3, ablations: true, humanInit: false },
+    quick: { iterations: 2, samples: 3, ppoTotalSteps: 4096, evalEpisodes: 30, ablations: false, humanInit: false },
+    full: { iterations: 3, samples: 4, ppoTotalSteps: 16384, evalEpisodes: 200, finalRuns: 3, finalists: 3, ablations: true, humanInit: false },
   },
   extraFlags: { '--reward-file': 'PATH.js: also train and score your own `function reward(obs, action)` through the same sandbox (variant "user-reward")' },
   variants: (config, flags) => [

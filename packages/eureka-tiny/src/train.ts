@@ -81,9 +81,8 @@ class Shared {
  * fitness. Actions are sampled from π, not argmax: a greedy policy from a short budget often walks
  * into a wall forever, which would measure tie-breaking rather than the reward's effect.
  */
-function fitnessOf(logits: (o: Float32Array) => Float32Array, episodes: number, seed: number): number {
+function fitnessOf(logits: (o: Float32Array) => Float32Array, episodes: number, rng: Rng): number {
   const env = new GridKeyDoor();
-  const rng = new Rng(seed);
   const act = (o: Float32Array) => {
     const l = logits(o);
     const m = Math.max(...l);
@@ -91,7 +90,7 @@ function fitnessOf(logits: (o: Float32Array) => Float32Array, episodes: number, 
   };
   let ok = 0;
   for (let e = 0; e < episodes; e++) {
-    let { obs } = env.reset({ seed: seed + e });
+    let { obs } = env.reset({ seed: rng.seed() });
     for (;;) {
       const r = env.step(act(obs));
       obs = r.obs;
@@ -114,7 +113,7 @@ export async function trainAndScore(source: string, ppo: Partial<PpoConfig>, opt
     const shared = new Shared(sb);
     const res = await trainPpo(() => new ShapedKeyDoor(shared), ppo, { seed: opts.seed });
     const w = res.agent.actor.snapshot();
-    const fitness = fitnessOf((o) => forward(w, o, 1), opts.evalEpisodes, 1_000_000 + opts.seed * 1000);
+    const fitness = fitnessOf((o) => forward(w, o, 1), opts.evalEpisodes, new Rng(opts.seed).fork('fitness'));
     res.agent.dispose();
     return { fitness, stats: shared.stats() };
   } finally {

@@ -97,7 +97,7 @@ export class LmRewardWriter implements RewardWriter {
     const scope = scopeOf(prefixLines, this.opts.fields).scope;
     // Too long for the model's context, the prompt is cut from the left by the LM (oldest first).
     const prompt = (extra: string[] = []) => [context, HEADER, ...lines, ...extra].join('\n');
-    let s = seed * 7919;
+    const rng = new Rng(seed);
     const hasReturn = () => lines.some((l) => /^\s*return\b/.test(l));
     // Token-level masking (`checkPrefix`): the line so far must still be completable into a line
     // that passes the static name check and has the shape of a statement (`statementShape`); `head`
@@ -118,7 +118,7 @@ export class LmRewardWriter implements RewardWriter {
     const sample = async (extra: string[]) => {
       this.stats.sampled++;
       const p = `${prompt(extra)}\n `;
-      return (await this.lm.generate(p, { maxNewTokens: lineTokens, temperature, topK, seed: s++, stop: ['\n'], allow: allow('') })).trim();
+      return (await this.lm.generate(p, { maxNewTokens: lineTokens, temperature, topK, seed: rng.seed(), stop: ['\n'], allow: allow('') })).trim();
     };
     const isComment = (l: string) => l.startsWith('//');
     while (lines.length < this.opts.maxLines && !hasReturn()) {
@@ -154,14 +154,14 @@ export class LmRewardWriter implements RewardWriter {
     // cannot hold such instructions, so the format is imposed: if the body has no `return`, the LM
     // writes the return expression after a forced "  return".
     for (let attempt = 0; attempt < this.opts.returnTries && !hasReturn(); attempt++) {
-      const gen = await this.lm.generate(`${prompt()}\n  return`, { maxNewTokens: lineTokens, temperature, topK, seed: s++, stop: ['\n'], allow: allow('return') });
+      const gen = await this.lm.generate(`${prompt()}\n  return`, { maxNewTokens: lineTokens, temperature, topK, seed: rng.seed(), stop: ['\n'], allow: allow('return') });
       this.stats.sampled++;
       const ret = `return${gen.trimEnd()}`;
       if (await this.accept(lines, scope, ret)) lines.push(`  ${ret}`);
     }
     if (!hasReturn()) {
       this.stats.grammarReturns++;
-      lines.push(`  ${await this.grammarReturn(`${prompt()}\n  return`, scope, s)}`);
+      lines.push(`  ${await this.grammarReturn(`${prompt()}\n  return`, scope, rng.fork('grammar'))}`);
     }
     return `${HEADER}\n${lines.join('\n')}\n}`;
   }
@@ -171,8 +171,7 @@ export class LmRewardWriter implements RewardWriter {
    * task's fields): at each step the allowed continuations are scored by the LM and one is sampled
    * from their renormalized probabilities (temperature as above), until the LM picks the end `;`.
    */
-  private async grammarReturn(prompt: string, scope: Scope, seed: number): Promise<string> {
-    const rng = new Rng(seed);
+  private async grammarReturn(prompt: string, scope: Scope, rng: Rng): Promise<string> {
     const terms = scope.locals.size > 0 ? [...scope.locals.keys()] : this.opts.fields.map((f) => `obs.${f}`);
     let expr = '';
     const used = new Set<string>();

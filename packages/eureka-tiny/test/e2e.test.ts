@@ -10,7 +10,7 @@ describe('end to end', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'eureka-e2e-'));
     const file = path.join(dir, 'mine.js');
     writeFileSync(file, 'function reward(obs, action) {\n  return (obs.atGoal ? 5 : 0) - 0.1 * obs.distToGoal;\n}\n');
-    const report = await runLeaf(leaf, { preset: 'quick', seeds: [1], out: path.join(dir, 'out'), extra: { 'reward-file': file }, config: { samples: 2, iterations: 2, ppoSteps: 1024, evalEpisodes: 10, finalists: 2, rescoreRuns: 1 }, quiet: true });
+    const report = await runLeaf(leaf, { preset: 'quick', seeds: [1], out: path.join(dir, 'out'), extra: { 'reward-file': file }, config: { samples: 2, iterations: 2, ppoTotalSteps: 1024, evalEpisodes: 10, finalists: 2, rescoreRuns: 1 }, quiet: true });
     const onDisk = Report.parse(JSON.parse(readFileSync(path.join(dir, 'out', 'report.json'), 'utf8')));
     expect(onDisk.method).toBe('eureka');
     expect(onDisk.model).toBe('rlllm/tiny-coder'); // the leaf's default: the code model

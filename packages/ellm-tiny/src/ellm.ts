@@ -26,25 +26,20 @@
  *    finite, so the whole goal × caption matrix is computed once (the "cache" of similarity calls).
  */
 import { z } from 'zod';
-import { DqnLearner, ReplayBuffer, Rng, argmaxRow, forward, linearSchedule, type LanguageModel, type MLPSnapshot } from '@rlllm/core';
+import { DqnConfig, DqnLearner, ReplayBuffer, argmaxRow, forward, linearSchedule, withDefaults, type LanguageModel, type MLPSnapshot, type Rng } from '@rlllm/core';
 import { CRAFTER_ACHIEVEMENTS, TinyCrafter } from '@rlllm/env';
 
 export const EllmConfig = z.object({
-  steps: z.number().int().min(1000).default(30_000).describe('env steps of pretraining per variant and seed'),
+  totalSteps: z.number().int().min(1000).default(30_000).describe('env steps of pretraining per variant and seed'),
   episodeSteps: z.number().int().min(10).default(100).describe('steps per episode (time limit)'),
   goalsPerStep: z.number().int().min(1).max(12).default(3).describe('k: suggested goals active at each step (ELLM)'),
   threshold: z.number().min(0).max(1).default(0.14).describe('similarity threshold for the goal-achieved reward (measured, see README)'),
   noveltyBeta: z.number().min(0).default(0.3).describe('count bonus scale β/√N(s)'),
-  learningRate: z.number().positive().default(5e-4),
-  gamma: z.number().gt(0).max(1).default(0.95),
-  batchSize: z.number().int().positive().default(64),
-  bufferSize: z.number().int().positive().default(20_000),
-  learningStarts: z.number().int().nonnegative().default(1000),
-  trainFrequency: z.number().int().positive().default(8),
-  targetFrequency: z.number().int().positive().default(500),
-  explorationFraction: z.number().min(0).max(1).default(0.5).describe('ε decays 1 → endEpsilon over this fraction of the steps'),
-  endEpsilon: z.number().min(0).max(1).default(0.1),
-  hidden: z.array(z.number().int().positive()).default([128, 128]).describe('hidden layer sizes of the Q-network'),
+  // The goal-conditioned agent is core's DQN (its learner and its fields), with this task's settings.
+  ...withDefaults(
+    DqnConfig.pick({ learningRate: true, gamma: true, batchSize: true, bufferSize: true, learningStarts: true, trainFrequency: true, targetNetworkFrequency: true, startEpsilon: true, endEpsilon: true, explorationFraction: true, doubleDqn: true, huber: true, maxGradNorm: true, hidden: true }).shape,
+    { learningRate: 5e-4, gamma: 0.95, batchSize: 64, bufferSize: 20_000, learningStarts: 1000, trainFrequency: 8, endEpsilon: 0.1, hidden: [128, 128] },
+  ),
   finalFraction: z.number().gt(0).max(1).default(0.25).describe('the metric averages the last this fraction of episodes'),
   curvePoints: z.number().int().min(2).default(10),
 });
@@ -197,11 +192,10 @@ export interface EpisodeLog {
 
 const ACH_IDS = CRAFTER_ACHIEVEMENTS.map((a) => a.id);
 
-/** Reference: distinct achievements per episode of a uniformly random policy (no learning). */
-export function randomPolicyScore(seed: number, episodes: number, episodeSteps: number): number {
-  const rng = new Rng(seed * 7919 + 99);
+/** Reference: distinct achievements per episode of a uniformly random policy (no learning), in the worlds of `worldSeed`. */
+export function randomPolicyScore(rng: Rng, worldSeed: number, episodes: number, episodeSteps: number): number {
   const env = new TinyCrafter({ maxSteps: episodeSteps });
-  env.reset({ seed: seed * 1_000_003 });
+  env.reset({ seed: worldSeed });
   let total = 0;
   for (let e = 0; e < episodes; e++) {
     if (e > 0) env.reset();
@@ -211,22 +205,24 @@ export function randomPolicyScore(seed: number, episodes: number, episodeSteps: 
   return total / episodes;
 }
 
-export async function pretrain(variant: Variant, cfg: EllmConfig, seed: number, shared: Shared, onProgress?: (step: number) => void): Promise<EpisodeLog[]> {
-  const rng = new Rng(seed * 7919 + VARIANTS.indexOf(variant));
+/**
+ * Pretrain one variant: the agent's own randomness (init, ε-greedy, replay sampling) from `rng`, the
+ * worlds from `worldSeed` (every variant of a seed plays the same worlds).
+ */
+export async function pretrain(variant: Variant, cfg: EllmConfig, rng: Rng, worldSeed: number, shared: Shared, onProgress?: (step: number) => void): Promise<EpisodeLog[]> {
   const env = new TinyCrafter({ maxSteps: cfg.episodeSteps });
   const gDim = shared.goalEmb[0]!.length;
   const sDim = TinyCrafter.obsDim;
   const dim = sDim + gDim;
   const nA = env.actionSpace.n;
-  const learner = new DqnLearner(dim, nA, { hidden: cfg.hidden, learningRate: cfg.learningRate, gamma: cfg.gamma, doubleDqn: true, huber: true, maxGradNorm: 10 }, rng, 'gq');
+  const learner = new DqnLearner(dim, nA, { hidden: cfg.hidden, learningRate: cfg.learningRate, gamma: cfg.gamma, doubleDqn: cfg.doubleDqn, huber: cfg.huber, maxGradNorm: cfg.maxGradNorm }, rng, 'gq');
   let online: MLPSnapshot = learner.q.snapshot();
   const buffer = new ReplayBuffer(cfg.bufferSize, dim);
   const counts = new Map<string, number>();
   const episodes: EpisodeLog[] = [];
   const usesGoals = variant === 'ellm' || variant === 'oracle';
 
-  // The env layout depends on the seed only (same worlds for every variant of a seed).
-  let { obs } = env.reset({ seed: seed * 1_000_003 });
+  let { obs } = env.reset({ seed: worldSeed });
   let rewarded = new Set<number>();
   let credited: string[] = [];
   let intrinsic = 0;
@@ -250,8 +246,8 @@ export async function pretrain(variant: Variant, cfg: EllmConfig, seed: number, 
   let goals = await goalsNow();
   let x = input(obs, goals);
 
-  for (let step = 1; step <= cfg.steps; step++) {
-    const eps = linearSchedule(1, cfg.endEpsilon, cfg.explorationFraction * cfg.steps, step);
+  for (let step = 1; step <= cfg.totalSteps; step++) {
+    const eps = linearSchedule(cfg.startEpsilon, cfg.endEpsilon, cfg.explorationFraction * cfg.totalSteps, step);
     if (usesGoals) {
       const feasible = env.feasibleAchievements();
       goalsActive += goals.length;
@@ -298,7 +294,7 @@ export async function pretrain(variant: Variant, cfg: EllmConfig, seed: number, 
       learner.learn(buffer.sample(cfg.batchSize, rng));
       online = learner.q.snapshot();
     }
-    if (step % cfg.targetFrequency === 0) learner.syncTarget();
+    if (step % cfg.targetNetworkFrequency === 0) learner.syncTarget();
     if (step % 1000 === 0) onProgress?.(step);
   }
   learner.disposeTraining();

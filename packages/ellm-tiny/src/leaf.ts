@@ -44,13 +44,13 @@ function signal(name: Signal, role: Variant<Config>['role'], about: string): Var
     run: async (seed, config, ctx) => {
       await initTf();
       const shared = await llmPieces(config, ctx);
-      const bar = ctx.progress(name, config.steps);
-      const eps = await pretrain(name, config, seed, shared, (s) => bar.update(s));
+      const bar = ctx.progress(name, config.totalSteps);
+      const eps = await pretrain(name, config, ctx.rng(`agent ${name}`), ctx.rng('worlds').seed(), shared, (s) => bar.update(s));
       const late = lateOf(eps, config);
       const score = mean(late.map((e) => e.unlocked.length));
       bar.finish(`${score.toFixed(2)} achievements/episode`);
       ctx.log.log('pretrain', { seed, variant: name, episodes: eps.length, score });
-      const edges = Array.from({ length: config.curvePoints }, (_, i) => Math.round(((i + 1) * config.steps) / config.curvePoints));
+      const edges = Array.from({ length: config.curvePoints }, (_, i) => Math.round(((i + 1) * config.totalSteps) / config.curvePoints));
       const y = edges.map((hi, i) => {
         const lo = i === 0 ? 0 : edges[i - 1]!;
         const sel = eps.filter((e) => e.step > lo && e.step <= hi);
@@ -81,8 +81,8 @@ export const leaf: Leaf<typeof schema> = {
   module: import.meta.url,
   schema,
   presets: {
-    quick: { steps: 5000, learningStarts: 500 },
-    full: { steps: 20_000 },
+    quick: { totalSteps: 5000, learningStarts: 500 },
+    full: { totalSteps: 20_000 },
   },
   variants: () => [
     signal('none', 'baseline', 'ε-greedy DQN with no reward at all'),
@@ -93,7 +93,7 @@ export const leaf: Leaf<typeof schema> = {
       name: 'random-policy',
       role: 'reference',
       about: 'uniformly random actions over as many episodes as the metric averages',
-      run: async (seed, config) => ({ metric: randomPolicyScore(seed, Math.max(1, Math.round(Math.floor(config.steps / config.episodeSteps) * config.finalFraction)), config.episodeSteps) }),
+      run: async (_seed, config, ctx) => ({ metric: randomPolicyScore(ctx.rng('agent random-policy'), ctx.rng('worlds').seed(), Math.max(1, Math.round(Math.floor(config.totalSteps / config.episodeSteps) * config.finalFraction)), config.episodeSteps) }),
     },
   ],
 };

@@ -8,7 +8,7 @@ import { leaf } from '../src/leaf.ts';
 describe('ellm-tiny end to end', () => {
   it('a tiny run writes a valid report with all variants, curves and success rates', async () => {
     const out = mkdtempSync(join(tmpdir(), 'ellm-'));
-    const report = await runLeaf(leaf, { preset: 'quick', out, quiet: true, config: { steps: 1000, learningStarts: 200, curvePoints: 2 } });
+    const report = await runLeaf(leaf, { preset: 'quick', out, quiet: true, config: { totalSteps: 1000, learningStarts: 200, curvePoints: 2 } });
     const parsed = Report.parse(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
     expect(Object.fromEntries(Object.entries(parsed.variants).map(([k, v]) => [k, v.role]))).toEqual({ none: 'baseline', novelty: 'baseline', ellm: 'method', oracle: 'upper-bound', 'random-policy': 'reference' });
     expect(parsed.method).toBe('ellm');

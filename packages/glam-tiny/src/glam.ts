@@ -20,7 +20,7 @@
  * the return is about.
  */
 import { z } from 'zod';
-import { computeGae, optimizerStep, Rng, tf, type EventLog, type Progress } from '@rlllm/core';
+import { computeGae, normalizeAdvantages, optimizerStep, PpoConfig, prefixed, Rng, tf, withDefaults, type EventLog, type Progress } from '@rlllm/core';
 import type { BabyAIText } from '@rlllm/env';
 import { glamPrompt, lengthOrder, type GlamPolicy } from './policy.ts';
 
@@ -31,7 +31,7 @@ export const GlamPpoConfig = z.object({
   nSteps: z.number().int().positive().default(8).describe('steps per env per rollout'),
   updateEpochs: z.number().int().positive().default(2),
   minibatchSize: z.number().int().positive().default(32).describe('transitions per gradient step'),
-  lr: z.number().positive().default(1e-4).describe('Adam learning rate on the LM weights and the value head'),
+  learningRate: z.number().positive().default(1e-4).describe('Adam learning rate on the LM weights and the value head'),
   adamEps: z.number().positive().default(1e-5),
   gamma: z.number().min(0).max(1).default(0.99),
   gaeLambda: z.number().min(0).max(1).default(0.95),
@@ -39,29 +39,21 @@ export const GlamPpoConfig = z.object({
   vfCoef: z.number().min(0).default(0.5),
   entCoef: z.number().min(0).default(0.01),
   maxGradNorm: z.number().positive().default(0.5),
-  warmupIterations: z.number().int().min(0).default(0).describe('ramp the learning rate linearly from lr/W to lr over the first W iterations'),
-  targetKl: z.number().positive().nullable().default(null).describe("stop an iteration's remaining minibatch steps once the approx KL to the rollout policy exceeds this (CleanRL's target_kl, checked per minibatch)"),
+  warmupIterations: z.number().int().min(0).default(0).describe('ramp the learning rate linearly from learningRate/W to learningRate over the first W iterations (0 = off)'),
+  targetKl: z.number().min(0).default(0).describe("stop an iteration's remaining minibatch steps once the approx KL to the rollout policy exceeds this (CleanRL's target_kl, checked per minibatch; 0 = off)"),
 });
 export type GlamPpoConfig = z.infer<typeof GlamPpoConfig>;
 
-/** The leaf's config: the env, the PPO budget of every trained variant, and the evaluation. */
+/** The leaf's config: GLAM's PPO (above) with this task's budget, symbolic PPO's learning rate (core's PpoConfig), the env and the evaluation. */
 export const GlamConfig = z.object({
-  steps: z.number().int().min(16).default(1536).describe('env steps of training per trained variant and seed (glam, glam-random-init, symbolic-ppo)'),
-  nEnvs: z.number().int().positive().default(16).describe('parallel envs of every PPO run'),
-  nSteps: z.number().int().positive().default(8).describe('steps per env per PPO rollout'),
-  updateEpochs: z.number().int().positive().default(1).describe('PPO epochs per rollout (LM agents)'),
-  minibatchSize: z.number().int().positive().default(32).describe('transitions per PPO gradient step (LM agents)'),
-  lr: z.number().positive().default(1e-4).describe('Adam learning rate of the LM agents (all LM weights + value head)'),
-  entCoef: z.number().min(0).default(0.01).describe('entropy bonus (over the 6 actions)'),
-  warmupIterations: z.number().int().min(0).default(0).describe('LM agents: ramp the learning rate up over the first N PPO iterations (0 = off; README: tried, no gain)'),
-  targetKl: z.number().min(0).default(0).describe("LM agents: stop an iteration's updates once the approx KL exceeds this (0 = off; README: tried, no gain)"),
-  symbolicLr: z.number().positive().default(2.5e-4).describe('Adam learning rate of symbolic PPO (CleanRL default)'),
+  ...withDefaults(GlamPpoConfig.pick({ totalSteps: true, nEnvs: true, nSteps: true, updateEpochs: true, minibatchSize: true, learningRate: true, entCoef: true, warmupIterations: true, targetKl: true }).shape, { totalSteps: 1536, updateEpochs: 1 }),
+  ...prefixed('symbolic', PpoConfig.pick({ learningRate: true })),
   evalEpisodes: z.number().int().positive().default(48).describe('fresh episodes per split for the final success rates'),
   roomSize: z.number().int().min(3).max(10).default(4).describe('interior side of the BabyAI-Text room'),
   maxObjects: z.number().int().min(1).default(2).describe('objects per room (1..maxObjects)'),
   maxSteps: z.number().int().min(4).default(16).describe('episode time limit'),
   symbolicLongSteps: z.number().int().min(0).default(0).describe('also train symbolic PPO this long (a reference for its sample efficiency); 0 = off'),
-  curvePoints: z.number().int().min(1).default(8).describe('bins of the success-vs-steps curves (at most steps / (nEnvs · maxSteps), see curveBins)'),
+  curvePoints: z.number().int().min(1).default(8).describe('bins of the success-vs-steps curves (at most totalSteps / (nEnvs · maxSteps), see curveBins)'),
 });
 export type GlamConfig = z.infer<typeof GlamConfig>;
 
@@ -111,7 +103,7 @@ export async function trainGlam(policy: GlamPolicy, makeEnv: (index: number) => 
   const envs = Array.from({ length: N }, (_, i) => makeEnv(i));
   envs.forEach((env) => env.reset({ seed: rng.seed() }));
   let prompts = policy.encode(envs.map(glamPrompt));
-  const optimizer = tf.train.adam(cfg.lr, 0.9, 0.999, cfg.adamEps);
+  const optimizer = tf.train.adam(cfg.learningRate, 0.9, 0.999, cfg.adamEps);
   const nIterations = Math.max(1, Math.floor(cfg.totalSteps / (N * T)));
   const episodes: GlamEpisode[] = [];
   const iterations: GlamIterationStats[] = [];
@@ -131,7 +123,7 @@ export async function trainGlam(policy: GlamPolicy, makeEnv: (index: number) => 
   for (let iteration = 1; iteration <= nIterations; iteration++) {
     // Adam's first steps move every weight by ≈ lr (its bias-corrected m/√v ≈ ±1), which for a whole
     // LM is a large change of π; a short warm-up keeps those first updates small.
-    const lr = iteration <= cfg.warmupIterations ? (cfg.lr * iteration) / cfg.warmupIterations : cfg.lr;
+    const lr = iteration <= cfg.warmupIterations ? (cfg.learningRate * iteration) / cfg.warmupIterations : cfg.learningRate;
     (optimizer as unknown as { learningRate: number }).learningRate = lr;
 
     // ── 3. Rollout: the LM scores the six actions for every env's prompt; sample; step ────────────
@@ -186,7 +178,7 @@ export async function trainGlam(policy: GlamPolicy, makeEnv: (index: number) => 
         for (const key of ['policyLoss', 'valueLoss', 'entropy', 'approxKl', 'clipFrac'] as const) sums[key] += st[key] * idx.length;
         sums.n += idx.length;
         // st.approxKl is measured before this step, i.e. the drift the earlier steps caused.
-        if (cfg.targetKl !== null && st.approxKl > cfg.targetKl) {
+        if (cfg.targetKl > 0 && st.approxKl > cfg.targetKl) {
           earlyStop = true;
           break epochs;
         }
@@ -244,7 +236,7 @@ export interface PpoStepStats {
 export function ppoStep(policy: GlamPolicy, optimizer: tf.Optimizer, mb: PpoMinibatch, cfg: Pick<GlamPpoConfig, 'clipCoef' | 'vfCoef' | 'entCoef' | 'maxGradNorm'>): PpoStepStats {
   const nA = policy.scorer.nActions;
   // Advantages normalized per minibatch (CleanRL's norm_adv).
-  const advAll = normalize(mb.advantages);
+  const advAll = normalizeAdvantages([...mb.advantages]);
   // The loss is a mean over the minibatch, so its order is free: sort by prompt length, and
   // policy.forward pads each chunk only to its own longest prompt.
   const order = lengthOrder(mb.prompts);
@@ -278,11 +270,4 @@ export function ppoStep(policy: GlamPolicy, optimizer: tf.Optimizer, mb: PpoMini
   const [policyLoss, valueLoss, entropy, approxKl, clipFrac] = diag.map((d) => d.dataSync()[0]!);
   tf.dispose([...diag, actionMask, oldLogp, advT, retT]);
   return { policyLoss: policyLoss!, valueLoss: valueLoss!, entropy: entropy!, approxKl: approxKl!, clipFrac: clipFrac! };
-}
-
-function normalize(xs: number[]): number[] {
-  const n = xs.length;
-  const m = xs.reduce((a, b) => a + b, 0) / n;
-  const s = Math.sqrt(xs.reduce((a, b) => a + (b - m) ** 2, 0) / Math.max(1, n - 1));
-  return xs.map((x) => (x - m) / (s + 1e-8));
 }

@@ -21,8 +21,6 @@ export type Config = GlamConfig;
 
 const envOf = (c: Config) => ({ size: c.roomSize, maxObjects: c.maxObjects, maxSteps: c.maxSteps });
 
-/** Fixed evaluation rooms per seed and split, disjoint from the training rooms' seeds. */
-const evalSeed = (seed: number, split: BabyaiSplit) => 1_000_000 + seed * 10_000 + (split === 'heldout' ? 5_000 : 0);
 
 /** Share of each action among all actions taken in `r`'s episodes. */
 function actionShare(r: EvalResult): Record<string, number> {
@@ -53,9 +51,12 @@ function successCurve(title: string, episodes: { step: number; success: boolean 
 }
 const CURVE_TITLE = 'Success rate vs env steps (BabyAI-Text, training targets)';
 
+/** The seed's evaluation rooms per split (every policy meets the same ones): the first of their seeds. */
+const evalSeed = (ctx: SeedContext, split: BabyaiSplit) => ctx.rng(`eval ${split}`).seed();
+
 /** The seed's final measure of a policy: success with training and held-out targets, action shares, episode length. */
 async function measure(name: string, policy: PolicyFn, seed: number, config: Config, ctx: SeedContext) {
-  const evaluate = (split: BabyaiSplit) => evaluateSuccess(policy, { split, episodes: config.evalEpisodes, seed: evalSeed(seed, split), env: envOf(config) });
+  const evaluate = (split: BabyaiSplit) => evaluateSuccess(policy, { split, episodes: config.evalEpisodes, seed: evalSeed(ctx, split), env: envOf(config) });
   const train = await evaluate('train');
   const heldout = await evaluate('heldout');
   ctx.log.log('evaluate', { seed, variant: name, train: train.success, heldout: heldout.success, meanLength: train.meanLength });
@@ -91,11 +92,12 @@ function lmAgent(name: 'glam' | 'glam-random-init', role: Variant<Config>['role'
     run: async (seed, config, ctx) => {
       await initTf();
       const { modelDir, tokenizer, lmConfig, scorer } = await lmPieces(ctx);
-      const lm = name === 'glam' ? loadGpt(modelDir) : new Gpt(lmConfig, seed);
+      const lm = name === 'glam' ? loadGpt(modelDir) : new Gpt(lmConfig, ctx.rng('random init').seed());
       const policy = new GlamPolicy(lm, scorer, tokenizer);
-      const ppo: Partial<GlamPpoConfig> = { totalSteps: config.steps, nEnvs: config.nEnvs, nSteps: config.nSteps, updateEpochs: config.updateEpochs, minibatchSize: config.minibatchSize, lr: config.lr, entCoef: config.entCoef, warmupIterations: config.warmupIterations, targetKl: config.targetKl > 0 ? config.targetKl : null };
-      const bar = ctx.progress(name, config.steps);
-      const res = await trainGlam(policy, () => new BabyAIText({ ...envOf(config), targets: 'train' }), ppo, { seed, log: ctx.log, progress: bar });
+      const ppo: Partial<GlamPpoConfig> = { totalSteps: config.totalSteps, nEnvs: config.nEnvs, nSteps: config.nSteps, updateEpochs: config.updateEpochs, minibatchSize: config.minibatchSize, learningRate: config.learningRate, entCoef: config.entCoef, warmupIterations: config.warmupIterations, targetKl: config.targetKl };
+      const bar = ctx.progress(name, config.totalSteps);
+      // GLAM and its ablation meet the same rooms and draws (one stream), so they differ by the weights they start from.
+      const res = await trainGlam(policy, () => new BabyAIText({ ...envOf(config), targets: 'train' }), ppo, { seed: ctx.rng('ppo').seed(), log: ctx.log, progress: bar });
       // The GLAM policy stays in the run's folder; the ablation's weights are thrown away after measuring.
       const scratch = name === 'glam' ? null : mkdtempSync(join(tmpdir(), 'glam-tiny-'));
       const dir = scratch ? join(scratch, `${name}-seed${seed}`) : join(ctx.out, `glam-policy-seed${seed}`);
@@ -107,13 +109,13 @@ function lmAgent(name: 'glam' | 'glam-random-init', role: Variant<Config>['role'
         if (name === 'glam') {
           // Cross-check: the tfjs policy (the weights as trained) on the same episodes with the same
           // per-episode action draws; the exported policy must give the same success and trajectories.
-          const tfjs = await evaluateSuccess(tfjsPolicy(policy), { split: 'train', episodes: config.evalEpisodes, seed: evalSeed(seed, 'train'), env: envOf(config) });
+          const tfjs = await evaluateSuccess(tfjsPolicy(policy), { split: 'train', episodes: config.evalEpisodes, seed: evalSeed(ctx, 'train'), env: envOf(config) });
           const same = tfjs.episodes.filter((e, i) => e.actions.join() === m.train.episodes[i]!.actions.join()).length / tfjs.episodes.length;
           stats.transformersJsCrossCheck = { tfjs: tfjs.success, transformersJs: m.metric, sameTrajectories: same };
           details = { policyDir: dir };
           ctx.log.log('cross-check', { seed, tfjs: tfjs.success, transformersJs: m.metric, sameTrajectories: same });
         }
-        return { metric: m.metric, stats, curves: [successCurve(CURVE_TITLE, res.episodes, config.steps, curveBins(config, config.steps))], details };
+        return { metric: m.metric, stats, curves: [successCurve(CURVE_TITLE, res.episodes, config.totalSteps, curveBins(config, config.totalSteps))], details };
       } finally {
         policy.dispose();
         lm.dispose();
@@ -133,7 +135,7 @@ function symbolic(name: string, role: Variant<Config>['role'], about: string, st
       await initTf();
       const total = steps(config);
       const bar = ctx.progress(name, total);
-      const sym = await trainSymbolicPpo(envOf(config), { totalTimesteps: total, nEnvs: config.nEnvs, nSteps: config.nSteps, learningRate: config.symbolicLr, entCoef: config.entCoef }, { seed, log: name === 'symbolic-ppo' ? ctx.log : undefined, progress: bar });
+      const sym = await trainSymbolicPpo(envOf(config), { totalSteps: total, nEnvs: config.nEnvs, nSteps: config.nSteps, learningRate: config.symbolicLearningRate, entCoef: config.entCoef }, { seed: ctx.rng('symbolic').seed(), log: name === 'symbolic-ppo' ? ctx.log : undefined, progress: bar });
       const m = await measure(name, sym.policy, seed, config, ctx);
       bar.finish(`success ${m.metric.toFixed(2)} train`);
       sym.dispose();
@@ -154,7 +156,7 @@ export const leaf: Leaf<typeof schema> = {
   module: import.meta.url,
   schema,
   presets: {
-    quick: { steps: 64, nEnvs: 4, nSteps: 16, evalEpisodes: 8 },
+    quick: { totalSteps: 64, nEnvs: 4, nSteps: 16, evalEpisodes: 8 },
     full: { symbolicLongSteps: 15_360 },
   },
   variants: (config) => [
@@ -165,14 +167,14 @@ export const leaf: Leaf<typeof schema> = {
       run: async (seed, config, ctx) => {
         const m = await measureLm('zero-shot', await loadLanguageModel(modelDirOf(ctx)), seed, config, ctx);
         // It does not learn: its measured success, drawn flat on the training curve's x.
-        const n = curveBins(config, config.steps);
-        const x = Array.from({ length: n }, (_, i) => Math.round(((i + 1) * config.steps) / n));
+        const n = curveBins(config, config.totalSteps);
+        const x = Array.from({ length: n }, (_, i) => Math.round(((i + 1) * config.totalSteps) / n));
         return { metric: m.metric, stats: m.stats, curves: [{ title: CURVE_TITLE, x, y: x.map(() => m.metric), xLabel: 'env steps', yLabel: 'success rate (evaluation, no training)' }] };
       },
     },
     lmAgent('glam', 'method', 'the pretrained LM fine-tuned by PPO on the env reward (GLAM)'),
     lmAgent('glam-random-init', 'ablation', 'the same architecture from random weights, the same PPO'),
-    symbolic('symbolic-ppo', 'baseline', 'PPO on the one-hot observation, the same env steps', (c) => c.steps),
+    symbolic('symbolic-ppo', 'baseline', 'PPO on the one-hot observation, the same env steps', (c) => c.totalSteps),
     {
       name: 'uniform-random',
       role: 'reference',

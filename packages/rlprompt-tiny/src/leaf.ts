@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { initTf, loadLanguageModel, mean, Rng, UserError, type LanguageModel, type Leaf, type SeedContext, type Variant } from '@rlllm/core';
+import { initTf, loadLanguageModel, mean, UserError, type LanguageModel, type Leaf, type SeedContext, type Variant } from '@rlllm/core';
 import { VerbalizerClassifier } from './classifier.ts';
 import { DEV, TEST, TRAIN } from './data.ts';
 import { DEFAULT_TRANSFER_MODEL, evaluatePrompt, MANUAL_PROMPT, randomPrompt, RLPromptConfig, trainRLPrompt, type PromptEval } from './rlprompt.ts';
@@ -55,7 +55,8 @@ async function learned(algo: 'sql' | 'reinforce', seed: number, config: Config, 
   await initTf();
   const clf = await classifier(ctx);
   const bar = ctx.progress(algo, config.steps);
-  const res = await trainRLPrompt(clf.lm, clf, candidateVocabulary(config.vocabSize), { train: TRAIN, dev: DEV }, { ...config, algo }, seed, (r) => {
+  // Both training algorithms start from the same policy and draws (one stream).
+  const res = await trainRLPrompt(clf.lm, clf, candidateVocabulary(config.vocabSize), { train: TRAIN, dev: DEV }, { ...config, algo }, ctx.rng('rlprompt'), (r) => {
     bar.update(r.step, `reward ${r.reward.toFixed(1)} acc ${r.trainAccuracy.toFixed(2)} H ${r.entropy.toFixed(2)}`);
     ctx.log.log('step', { seed, algo, ...r });
   });
@@ -105,8 +106,8 @@ export const leaf: Leaf<typeof schema> = {
       name: 'random',
       role: 'baseline',
       about: 'random K-word prompts from the same candidate words (mean over them)',
-      run: async (seed, config, ctx) => {
-        const rng = new Rng(seed * 104729 + 3);
+      run: async (_seed, config, ctx) => {
+        const rng = ctx.rng('random prompts');
         const vocab = candidateVocabulary(config.vocabSize);
         const prompts = Array.from({ length: config.randomPrompts }, () => randomPrompt(vocab, config.promptLength, rng));
         const m = await measurePrompts(prompts, ctx);

@@ -16,8 +16,8 @@ import * as tf from '@tensorflow/tfjs';
 export interface PolicyConfig {
   /** K: prompt tokens (words) per prompt. */
   promptLength: number;
-  hidden: number;
-  lr: number;
+  hidden: number[];
+  learningRate: number;
   algo: 'sql' | 'reinforce';
   sqlMode: SoftQMode;
   /** Polyak rate of the target Q-network (RLPrompt: 0.001 over 12k steps; we take far fewer steps). */
@@ -41,10 +41,10 @@ export class PromptPolicy {
     this.inputSize = lm.info.hiddenSize + cfg.promptLength;
     // A small output gain makes the initial policy nearly uniform over the candidates, so training
     // starts from the same distribution as the random-prompt baseline.
-    this.q = new MLP([this.inputSize, cfg.hidden, vocab.length], rng, { activation: 'tanh', outputGain: 0.01, name: 'rlprompt_q' });
-    this.target = new MLP([this.inputSize, cfg.hidden, vocab.length], rng, { activation: 'tanh', outputGain: 0.01, name: 'rlprompt_qtarget' });
+    this.q = new MLP([this.inputSize, ...cfg.hidden, vocab.length], rng, { activation: 'tanh', outputGain: 0.01, name: 'rlprompt_q' });
+    this.target = new MLP([this.inputSize, ...cfg.hidden, vocab.length], rng, { activation: 'tanh', outputGain: 0.01, name: 'rlprompt_qtarget' });
     this.target.copyFrom(this.q);
-    this.opt = tf.train.adam(cfg.lr);
+    this.opt = tf.train.adam(cfg.learningRate);
   }
 
   /** The prompt text of a sequence of candidate indices: the words joined by spaces. */

@@ -16,7 +16,7 @@
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { z } from 'zod';
-import { mean, Rng } from '@rlllm/core';
+import { mean, type Rng } from '@rlllm/core';
 import { zScoreByKey } from '@rlllm/core/rl/softq';
 import type { LanguageModel } from '@rlllm/core';
 import { predict, promptReward, type Scored, type VerbalizerClassifier } from './classifier.ts';
@@ -29,8 +29,8 @@ export const RLPromptConfig = z.object({
   steps: z.number().int().min(1).default(50).describe('RL training steps (one batch of sampled prompts and one policy update each)'),
   promptsPerStep: z.number().int().min(2).default(16).describe('prompts sampled per step'),
   examplesPerStep: z.number().int().min(2).max(32).default(16).describe('training examples (class-balanced) each prompt is scored on per step'),
-  hidden: z.number().int().min(4).default(64).describe('hidden units of the policy MLP'),
-  lr: z.number().gt(0).default(0.01).describe('Adam learning rate of the policy MLP'),
+  hidden: z.array(z.number().int().min(4)).default([64]).describe('hidden layer sizes of the policy MLP'),
+  learningRate: z.number().gt(0).default(0.01).describe('Adam learning rate of the policy MLP'),
   sqlMode: z.enum(['single', 'multi', 'mixed']).default('mixed').describe('soft-Q loss: single-step, multi-step PCL, or their mean (RLPrompt)'),
   targetUpdate: z.number().gt(0).max(1).default(0.1).describe('Polyak rate of the target Q-network'),
   rewardScale: z.number().gt(0).default(10).describe('multiplier on the z-scored reward (inverse soft-Q temperature)'),
@@ -76,11 +76,10 @@ export async function trainRLPrompt(
   vocab: string[],
   data: { train: Example[]; dev: Example[] },
   cfg: RLPromptConfig,
-  seed: number,
+  rng: Rng,
   onStep?: (r: StepRecord) => void,
 ): Promise<RLPromptResult> {
-  // The seed sets the policy's initialization, the prompt sampling and the training minibatches.
-  const rng = new Rng(seed * 7919 + 17);
+  // `rng` sets the policy's initialization, the prompt sampling and the training minibatches.
   const policy = new PromptPolicy(featureLm, vocab, cfg, rng.fork());
   const history: StepRecord[] = [];
   const seen = new Map<string, { sum: number; n: number; step: number }>(); // prompt → training rewards

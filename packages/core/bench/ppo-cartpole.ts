@@ -3,7 +3,7 @@
  * annealed over 500k, 64-64 tanh) on CartPole-v1 over 3 seeds. Prints, per seed and as medians:
  * env-steps/s, the env step at which the mean of the last 20 episode returns first reaches 475,
  * and where the time goes (acting + env vs tfjs update). Each seed stops once it reaches 475.
- * Reference (issue #2): PyTorch CPU, same structure, ~7,900 env-steps/s, 475 at a median ~111k steps.
+ * Reference (measured once, docs/results.md): PyTorch CPU, same structure, ~7,900 env-steps/s, 475 at a median ~111k steps.
  */
 import { CartPole } from '@rlllm/env';
 import { initTf, trainPpo, stepsToThreshold, median } from '../src/index.ts';

@@ -3,7 +3,7 @@
  * From it we derive CLI flags (`lrStart` → `--lr-start`), `--help`, and one-line errors that name
  * the field and say how to fix it. Every config, flag and user file goes through `parseConfig`.
  *
- * The leaf CLI contract (DESIGN.md): `[--quick|--full] [--seed N | --seeds N] [--model SPEC]
+ * The leaf CLI contract (docs/architecture.md): `[--quick|--full] [--seed N | --seeds N] [--workers N] [--model SPEC]
  * [--out DIR] [--config FILE.json]`, plus one flag per schema field.
  */
 import { readFileSync, existsSync } from 'node:fs';

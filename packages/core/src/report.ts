@@ -1,5 +1,5 @@
 /**
- * The `report.json` every leaf writes (DESIGN.md, "Leaf contract"), validated by one zod schema
+ * The `report.json` every leaf writes (docs/architecture.md, "Reports"), validated by one zod schema
  * shared with the showcase, and written atomically (temp file + rename) so a crash never leaves a
  * half-written report.
  */

@@ -165,7 +165,7 @@ export async function eurekaSearch(writer: RewardWriter, context: string, cfg: S
   const reflections: string[] = [];
   let best: Candidate | null = null;
   let feedback = ''; // reflection or error text from the last iteration
-  // Without evolution, the same number of samples all come in round one (the ablation).
+  // Without evolution, the same number of samples all come in round one (Eureka's no-evolution ablation).
   const rounds = cfg.evolution ? cfg.iterations : 1;
   const perRound = cfg.evolution ? cfg.samples : cfg.samples * cfg.iterations;
   let n = 0;

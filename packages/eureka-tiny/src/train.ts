@@ -1,6 +1,6 @@
 /**
  * Train PPO (core) on GridKeyDoor with a reward function that runs in the sandbox, and score the
- * result by the task's fixed fitness: the success rate of the greedy policy (Eureka's "fitness F",
+ * result by the task's fixed fitness: the success rate of the trained (sampled) policy (Eureka's "fitness F",
  * survey §5.1). While training we track every reward component's values — the raw material of
  * reward reflection.
  */

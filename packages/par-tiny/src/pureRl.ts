@@ -8,7 +8,7 @@ import { binMeans, forward, sampleLogits, trainPpo, type EventLog, type Rng } fr
 import { ParGrid, type ParState } from '@rlllm/env';
 
 export interface PureRlResult {
-  /** Success per evaluation room (greedy policy). */
+  /** Success per evaluation room (actions sampled from the policy). */
   successes: boolean[];
   envSteps: number;
   seconds: number;

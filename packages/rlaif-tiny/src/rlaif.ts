@@ -113,7 +113,7 @@ export interface Revision {
 export async function critiqueAndRevise(policy: Gpt, fm: LanguageModel, tok: LmTokenizer, items: { prompt: PromptItem; original: Answer }[], nRevisions: number, maxNewTokens: number, rng: Rng): Promise<Revision[]> {
   const principles = items.map(() => CONSTITUTION[rng.int(CONSTITUTION.length)]!);
   const revPrompts = items.map(({ prompt, original }, k) => tok.encode(`Human: ${question(prompt.text)} Assistant: ${original.text} Critique: ${principles[k]!.critique}. Revision:`));
-  // All revision samples in one batch (the sampler has no KV cache; batching is what makes it fast).
+  // All revision samples in one batch: one sampling pass for every critiqued answer.
   const samples = await sampleResponses(policy, revPrompts.flatMap((p) => Array<number[]>(nRevisions).fill(p)), { maxNewTokens, temperature: 1, eosId: tok.eosId, rng });
   const out: Revision[] = [];
   for (const [k, { prompt, original }] of items.entries()) {

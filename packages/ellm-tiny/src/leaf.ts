@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { initTf, loadLanguageModel, mean, summarize, variantResult, type Curve, type Leaf, type LeafContext } from '@rlllm/core';
+import { requireRole } from '@rlllm/core'; // capability check at load (issue #25)
 import { CRAFTER_ACHIEVEMENTS, CRAFTER_NOOP_CAPTIONS } from '@rlllm/env';
 import { pretrain, randomPolicyScore, VARIANTS, type AgentConfig, type EpisodeLog, type Shared, type Variant } from './agent.ts';
 import { embeddingSimilarity, GoalSuggester, likelihoodSimilarity, similarityProbe } from './ellm.ts';
@@ -36,6 +37,7 @@ const CAPTIONS = [...CRAFTER_ACHIEVEMENTS.map((a) => a.caption), ...CRAFTER_NOOP
 async function run(config: Config, ctx: LeafContext) {
   await initTf();
   const lm = await loadLanguageModel(ctx.model);
+  requireRole(lm, { flag: '--model', role: "ELLM's goal suggester and embedder", needs: ['logProb', 'embed'], minContext: 128 });
   // The goal-achieved similarity: measured for both candidates on the env's own goal/caption pairs.
   const sim = await likelihoodSimilarity(lm, GOALS, CAPTIONS);
   const embSim = await embeddingSimilarity(lm, GOALS, CAPTIONS);

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { loadLanguageModel, mean, summarize, variantResult, UserError, type Curve, type Leaf, type LeafContext, type PpoConfig } from '@rlllm/core';
+import { requireRole } from '@rlllm/core'; // capability check at load (issue #25)
 import { eurekaSearch, envContext, HUMAN_REWARD, LmRewardWriter, SPARSE_REWARD, type SearchResult } from './eureka.ts';
 import { CandidateFailure, trainAndScore } from './train.ts';
 
@@ -33,6 +34,7 @@ async function run(config: Config, ctx: LeafContext) {
   const ppo: Partial<PpoConfig> = { totalTimesteps: config.ppoSteps, nEnvs: 4, nSteps: 128, learningRate: config.learningRate, hidden: [32, 32] };
   const limits = { timeLimitMs: config.timeLimitMs, memoryBytes: config.memoryMb * 1024 * 1024 };
   const lm = await loadLanguageModel(ctx.model);
+  requireRole(lm, { flag: '--model', role: `Eureka's reward writer${config.tokenMask ? ' with --token-mask true' : ''}`, needs: ['generate', 'logProb', ...(config.tokenMask ? (['allow'] as const) : [])], minContext: 128 });
   // One writer per search variant (they share the model), so its decoding counters are per variant.
   const writers = new Map<string, LmRewardWriter>();
   const writerFor = (name: string) => writers.get(name) ?? writers.set(name, new LmRewardWriter(lm, { tokenMask: config.tokenMask })).get(name)!;

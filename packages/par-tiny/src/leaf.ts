@@ -13,6 +13,7 @@
  */
 import { z } from 'zod';
 import { Rng, initTf, loadLanguageModel, mean, summarize, variantResult, type Curve, type Leaf, type LeafContext } from '@rlllm/core';
+import { requireRole } from '@rlllm/core'; // capability check at load (issue #25)
 import { envRandom, sampleParState, type ParState } from '@rlllm/env';
 import { trainActor, VERBS, type Actor } from './actor.ts';
 import { Planner } from './planner.ts';
@@ -79,6 +80,7 @@ export async function trainReporter(o: { actor: Actor; planner: Planner; rooms: 
 
 async function run(config: Config, ctx: LeafContext) {
   const lm = await loadLanguageModel(ctx.model);
+  requireRole(lm, { flag: '--model', role: "PAR's planner", needs: ['logProb'], minContext: 128 });
   await initTf();
   const planner = new Planner(lm, { noRepeat: true });
   const plannerRepeat = new Planner(lm, { noRepeat: false });

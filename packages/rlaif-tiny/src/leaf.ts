@@ -15,6 +15,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { curveOverSeeds, initTf, LmPpoConfig, loadLanguageModel, loadLmTokenizer, mean, Rng, summarize, supervisedFineTune, UserError, variantResult, type Curve, type Leaf, type LeafContext } from '@rlllm/core';
+import { requireRole } from '@rlllm/core'; // capability check at load (issue #25)
 import { heldoutPrompts, helpfulDemonstrations, redTeamHeldoutPrompts, redTeamTrainPrompts, trainPrompts } from '@rlllm/env/assistant';
 import { defaultModelDir, exportTrained, loadGpt, trainableModelDir } from '@rlllm/tiny-lm';
 import { CONSTITUTION } from './constitution.ts';
@@ -49,7 +50,7 @@ async function run(config: Config, ctx: LeafContext) {
   const tok = await loadLmTokenizer(modelDir);
   const feedbackSpec = ctx.extra['feedback-model'] ?? modelDir;
   const fm = await loadLanguageModel(feedbackSpec);
-  if (!fm.info.causal) throw new UserError(`--feedback-model ${feedbackSpec}: an encoder-only model cannot score critiques; pass a causal LM`);
+  requireRole(fm, { flag: '--feedback-model', role: "RLAIF's feedback model (scoring critiques and preferences)", needs: ['logProb'], minContext: 128 });
   const limit = <T,>(xs: T[]) => (config.promptLimit > 0 ? xs.filter((_, i) => i % Math.ceil(xs.length / config.promptLimit) === 0) : xs);
   const redTrain = limit(redTeamTrainPrompts());
   const ordTrain = limit(trainPrompts());

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { initTf, loadLanguageModel, mean, Rng, summarize, variantResult, UserError, type Curve, type Leaf, type LeafContext, type LanguageModel } from '@rlllm/core';
+import { requireRole } from '@rlllm/core'; // capability check at load (issue #25)
 import { VerbalizerClassifier, promptReward, predict, type Scored } from './classifier.ts';
 import { DEV, TEST, TRAIN, type Example } from './data.ts';
 import { candidateVocabulary } from './vocab.ts';
@@ -79,6 +80,10 @@ function stepCurves(variant: string, runs: RLPromptResult[]): Curve[] {
 async function run(config: Config, ctx: LeafContext) {
   await initTf();
   const lm = await loadLanguageModel(ctx.model);
+  requireRole(lm, { flag: '--model', role: "RLPrompt's frozen LM (verbalizer scoring, prompt embeddings)", needs: ['logProb', 'embed'], minContext: 128 });
+  // --transfer-model is used at the end: check it now, before training (loadLanguageModel caches it).
+  const transferSpec = ctx.extra['transfer-model'];
+  if (transferSpec && transferSpec !== 'none') requireRole(await loadLanguageModel(transferSpec).catch((e) => Promise.reject(e instanceof UserError ? new UserError(`--transfer-model: ${e.message}`) : e)), TRANSFER_ROLE);
   const clf = new VerbalizerClassifier(lm);
   const vocab = candidateVocabulary(config.vocabSize);
   const data = { train: TRAIN, dev: DEV };
@@ -149,6 +154,8 @@ async function run(config: Config, ctx: LeafContext) {
   };
 }
 
+const TRANSFER_ROLE = { flag: '--transfer-model', role: "RLPrompt's transfer target (verbalizer scoring)", needs: ['logProb' as const] };
+
 async function transferTo(ctx: LeafContext, prompts: { none: string; manual: string; random: string[][]; learned: string[] }): Promise<Record<string, unknown>> {
   const flag = ctx.extra['transfer-model'];
   if (flag === 'none') return { skipped: 'disabled with --transfer-model none' };
@@ -161,7 +168,7 @@ async function transferTo(ctx: LeafContext, prompts: { none: string; manual: str
     if (e instanceof UserError) throw new UserError(`--transfer-model: ${e.message}`);
     throw e;
   }
-  if (!lm.info.causal) throw new UserError(`--transfer-model: ${spec} is not a causal LM. Fix: pass a causal LM folder or hub id.`);
+  requireRole(lm, TRANSFER_ROLE);
   const clf = new VerbalizerClassifier(lm);
   const none = await evaluate(clf, prompts.none, TEST);
   const manual = await evaluate(clf, prompts.manual, TEST);

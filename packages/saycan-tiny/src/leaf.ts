@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { loadLanguageModel, mean, summarize, variantResult, type Curve, type Leaf, type LeafContext } from '@rlllm/core';
+import { requireRole } from '@rlllm/core'; // capability check at load (issue #25)
 import { kitchenScene } from '@rlllm/env';
 import { affordance, trainSkills, type QLearningConfig, type TrainedSkill } from './skills.ts';
 import { defaultInstructions, loadInstructions, DEFAULT_INSTRUCTIONS_FILE, type Instruction } from './instructions.ts';
@@ -54,6 +55,7 @@ export function affordanceProbes(skills: TrainedSkill[]): { state: string; skill
 async function run(config: Config, ctx: LeafContext) {
   const instructions: Instruction[] = ctx.extra.instructions ? loadInstructions(ctx.extra.instructions) : defaultInstructions();
   const lm = await loadLanguageModel(ctx.model);
+  requireRole(lm, { flag: '--model', role: "SayCan's planner (skill scoring)", needs: ['logProb'], minContext: 128 });
   const qcfg: QLearningConfig = { episodes: config.skillEpisodes, gamma: config.gamma, epsStart: config.epsStart, epsEnd: config.epsEnd, exploreStart: config.exploreStart, slip: config.slip };
   let scorer: SkillScorer | null = null;
 

@@ -175,7 +175,8 @@ export async function loadServedModel(name: string, baseUrl: string, model: stri
   let tokenizeUrl: string | null = null;
   for (const url of [`${client.rootUrl}/tokenize`, `${baseUrl}/tokenize`]) {
     const r = await client.request('POST', url, { model, prompt: 'Hello', add_special_tokens: false }, true);
-    if (r.ok && Array.isArray(r.json?.tokens)) {
+    // Only a tokenizer that answers in vLLM's form counts (llama.cpp's server reads `content`, not `prompt`).
+    if (r.ok && Array.isArray(r.json?.tokens) && r.json.tokens.length > 0 && r.json.tokens.every((t: unknown) => Number.isInteger(t))) {
       tokenizeUrl = url;
       if (typeof r.json.max_model_len === 'number' && !Number.isFinite(contextLength)) contextLength = r.json.max_model_len;
       break;

@@ -169,6 +169,6 @@ export const leaf: Leaf<typeof schema> = {
     quick: { answersPerPrompt: 1, nRevisions: 2, sftSteps: 10, pairsPerPrompt: 1, pmSteps: 8, ppoIterations: 2, ppoBatch: 8, maxNewTokens: 24, evalSamples: 1, promptLimit: 5 },
     full: {},
   },
-  extraFlags: { '--feedback-model': 'SPEC: the AI feedback model (critique likelihoods: revision choice and preference labels); any transformers.js causal LM (default: the base policy model)' },
+  extraFlags: { '--feedback-model': 'SPEC: the AI feedback model (critique likelihoods: revision choice and preference labels); any --model spec that can score: a causal LM folder or hub id, a .gguf file, or openai:URL#MODEL on vLLM or SGLang (default: the base policy model)' },
   run,
 };

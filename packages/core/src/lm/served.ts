@@ -83,14 +83,15 @@ class Client {
             signal: AbortSignal.timeout(this.timeoutMs),
           });
         } catch (e) {
-          const err = e as Error & { cause?: { code?: string } };
+          const err = e as Error & { cause?: { code?: string; message?: string; errors?: { code?: string }[] } };
           if (err.name === 'TimeoutError' || err.name === 'AbortError')
             throw this.fail(what, `got no answer within ${this.timeoutMs} ms`, 'check that the server is healthy, or give it more time (OPENAI_TIMEOUT_MS)');
           if (attempt < this.retries) {
             await sleep(this.retryDelayMs * 2 ** attempt);
             continue;
           }
-          throw this.fail(what, `could not connect (${err.cause?.code ?? err.message}) after ${attempt + 1} tries`, 'start the server, or correct the URL in the model spec');
+          const why = err.cause?.code ?? err.cause?.errors?.[0]?.code ?? err.cause?.message ?? err.message;
+          throw this.fail(what, `could not connect (${why}) after ${attempt + 1} tries`, 'start the server, or correct the URL in the model spec');
         }
         let text: string;
         try {

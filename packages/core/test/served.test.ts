@@ -109,6 +109,24 @@ describe.skipIf(!hasBaked)('served tiny-gpt equals the local tiny-gpt', () => {
   });
 });
 
+const stories = path.resolve(import.meta.dirname, '../../../../shared/models/karpathy/stories260K');
+describe.skipIf(!existsSync(path.join(stories, 'onnx', 'model.onnx')))('served stories260K (Llama, SentencePiece) equals the local model', () => {
+  it('continuations lose the bare "▁" their own tokenization starts with, as locally; scores and text match', async () => {
+    const local = await loadLanguageModel(stories);
+    const server = await serveOpenAi({ models: [local] });
+    try {
+      const served = await loadLanguageModel(`openai:${server.url}#${local.info.name}`);
+      const conts = [', there was a little girl named Lily.', ' purple elephant spaceship banana', ', there', ' great'];
+      const [a, b] = [await local.logProb('Once upon a time', conts), await served.logProb('Once upon a time', conts)];
+      for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThan(1e-4);
+      const o = { maxNewTokens: 20, temperature: 1, topK: 40, seed: 11, stop: ['.'] };
+      expect(await served.generateDetailed('Once upon a time', o)).toEqual(await local.generateDetailed('Once upon a time', o));
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 /** A server that answers each route from a fixture (or a function of the request body). */
 async function replayServer(routes: Record<string, (body: any) => [number, string]>): Promise<{ url: string; close(): Promise<void>; seen: { route: string; body: any }[] }> {
   const seen: { route: string; body: any }[] = [];

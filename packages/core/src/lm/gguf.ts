@@ -107,6 +107,9 @@ class GgufLanguageModel implements LanguageModel {
   /** One sequence serves every call, so calls take turns. */
   private turn: Promise<unknown> = Promise.resolve();
   private readonly bosId: number | null;
+  /** A bare word-boundary token a SentencePiece tokenizer puts before every string, or null; dropped
+   *  from continuations as the transformers.js backend does. */
+  private readonly spuriousPrefixId: number | null;
 
   constructor(
     private readonly model: LlamaModel,
@@ -117,6 +120,8 @@ class GgufLanguageModel implements LanguageModel {
   ) {
     this.sequence = context?.getSequence() ?? null;
     this.bosId = model.tokens.bos ?? model.tokens.eos ?? null;
+    const probe = model.tokenize(',', true) as number[];
+    this.spuriousPrefixId = probe.length === 2 && model.detokenize([probe[0]!] as Token[], false).trim() === '' ? probe[0]! : null;
   }
 
   private exclusive<T>(f: () => Promise<T>): Promise<T> {
@@ -189,7 +194,8 @@ class GgufLanguageModel implements LanguageModel {
     const ctx = this.info.contextLength;
     const p = this.promptIds(prompt);
     const rows = continuations.map((c, i) => {
-      const cIds = this.encode(c, false);
+      let cIds = this.encode(c, false);
+      if (this.spuriousPrefixId !== null && cIds[0] === this.spuriousPrefixId) cIds = cIds.slice(1);
       if (cIds.length > ctx - 1) throw new Error(`logProb: continuation ${i} has ${cIds.length} tokens, more than the context ${ctx} − 1`);
       const keep = p.slice(Math.max(0, p.length - (ctx - cIds.length))); // left-truncate the prompt
       return { ids: [...keep, ...cIds], start: keep.length };

@@ -4,6 +4,7 @@
  *
  *   GET  /v1/models        { object: 'list', data: [{ id, object: 'model', max_model_len, … }] }
  *   POST /tokenize         { count, max_model_len, tokens, token_strs }   (vLLM's, beside /v1)
+ *   POST /detokenize       { prompt }
  *   POST /v1/completions   text or token-id prompts, one or many; temperature, seed, top_k, stop,
  *                          max_tokens (0 with echo = score the prompt only), echo, logprobs →
  *                          choices[i].logprobs { tokens, token_logprobs (first null), text_offset,
@@ -81,6 +82,13 @@ export async function serveOpenAi(opts: ServeOptions): Promise<OpenAiServer> {
       if (typeof body.prompt !== 'string') throw new HttpError(400, 'prompt must be a string');
       const tokens = tok.encode(body.prompt, body.add_special_tokens ?? true);
       return { count: tokens.length, max_model_len: lm.info.contextLength, tokens, token_strs: null };
+    },
+
+    'POST /detokenize': async (body) => {
+      if (!features.tokenize) throw new HttpError(404, 'Not Found');
+      const { tok } = lookup(body.model);
+      if (!Array.isArray(body.tokens)) throw new HttpError(400, 'tokens must be a list of token ids');
+      return { prompt: tok.decode(body.tokens.map(Number)) };
     },
 
     'POST /v1/completions': async (body) => {

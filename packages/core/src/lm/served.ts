@@ -17,8 +17,8 @@
  *             boundary from `text_offset`: the tokens that start at or after the prompt's end.
  *   embed     POST /v1/embeddings, L2-normalized here.
  *
- * What the server can do is probed once at load, cheaply (GET /v1/models, one /tokenize of one word,
- * one echo completion of one word, one embedding of one word), and reported in info.capabilities, so
+ * What the server can do is probed once at load, cheaply (GET /v1/models, /tokenize of one word and
+ * of ",", one echo completion of two words, one embedding of one word), and reported in info.capabilities, so
  * requireRole rejects e.g. Ollama as SayCan's planner before any work. Every request goes through
  * one client: at most `concurrency` at once, a timeout each, retries with exponential back-off
  * (Retry-After honoured) on 429, 5xx and refused connections; every failure is one line naming the
@@ -184,6 +184,19 @@ export async function loadServedModel(name: string, baseUrl: string, model: stri
     }
   }
 
+  // SentencePiece tokenizers (Llama's legacy Prepend("▁")) start every encoded string with a bare
+  // word-boundary token; the local backend drops it from continuations, and so do we (vLLM's
+  // /detokenize tells whether the first of two tokens for "," is just that marker).
+  let spuriousPrefixId: number | null = null;
+  if (tokenizeUrl) {
+    const comma = await client.request('POST', tokenizeUrl, { model, prompt: ',', add_special_tokens: false }, true);
+    const ids: number[] = comma.ok && Array.isArray(comma.json?.tokens) ? comma.json.tokens : [];
+    if (ids.length === 2) {
+      const d = await client.request('POST', `${client.rootUrl}/detokenize`, { model, tokens: [ids[0]] }, true);
+      if (d.ok && typeof d.json?.prompt === 'string' && d.json.prompt.trim() === '') spuriousPrefixId = ids[0]!;
+    }
+  }
+
   // One echo completion: generation works if it answers, scoring if the prompt comes back scored.
   let generate = false;
   let logProb = false;
@@ -223,7 +236,7 @@ export async function loadServedModel(name: string, baseUrl: string, model: stri
     capabilities,
     unavailable,
   };
-  return new ServedLanguageModel(client, model, info, tokenizeUrl, scoreMaxTokens, opts.batchSize ?? 16);
+  return new ServedLanguageModel(client, model, info, tokenizeUrl, spuriousPrefixId, scoreMaxTokens, opts.batchSize ?? 16);
 }
 
 class ServedLanguageModel implements LanguageModel {
@@ -235,6 +248,7 @@ class ServedLanguageModel implements LanguageModel {
     private readonly model: string,
     readonly info: LanguageModelInfo,
     private readonly tokenizeUrl: string | null,
+    private readonly spuriousPrefixId: number | null,
     private readonly scoreMaxTokens: number,
     private readonly batchSize: number,
   ) {}
@@ -308,7 +322,8 @@ class ServedLanguageModel implements LanguageModel {
     if (p.length === 0) throw new Error(`logProb: ${this.info.name} tokenizes the prompt ${JSON.stringify(prompt)} to no tokens`);
     const rows = await Promise.all(
       continuations.map(async (c, i) => {
-        const cIds = await this.encode(c, false);
+        let cIds = await this.encode(c, false);
+        if (this.spuriousPrefixId !== null && cIds[0] === this.spuriousPrefixId) cIds = cIds.slice(1);
         if (cIds.length > room - 1) throw new Error(`logProb: continuation ${i} has ${cIds.length} tokens, more than the context ${room} − 1`);
         const keep = p.slice(Math.max(0, p.length - (room - cIds.length)));
         return { ids: [...keep, ...cIds], start: keep.length };

@@ -128,7 +128,7 @@ describe.skipIf(!existsSync(path.join(stories, 'onnx', 'model.onnx')))('served s
 });
 
 /** A server that answers each route from a fixture (or a function of the request body). */
-async function replayServer(routes: Record<string, (body: any) => [number, string]>): Promise<{ url: string; close(): Promise<void>; seen: { route: string; body: any }[] }> {
+async function replayServer(routes: Record<string, (body: any, auth?: string) => [number, string]>): Promise<{ url: string; close(): Promise<void>; seen: { route: string; body: any }[] }> {
   const seen: { route: string; body: any }[] = [];
   const server = http.createServer((req, res) => {
     let data = '';
@@ -137,7 +137,7 @@ async function replayServer(routes: Record<string, (body: any) => [number, strin
       const route = `${req.method} ${req.url}`;
       const body = data ? JSON.parse(data) : null;
       seen.push({ route, body });
-      const [status, text] = routes[route]?.(body) ?? [404, '{"detail":"Not Found"}'];
+      const [status, text] = routes[route]?.(body, req.headers.authorization) ?? [404, '{"detail":"Not Found"}'];
       res.writeHead(status, { 'content-type': 'application/json' }).end(text);
     });
   });
@@ -190,6 +190,27 @@ describe('vLLM response fixtures (shapes from its documentation)', () => {
       expect(() => requireRole(lm, { flag: '--model', role: "PAR's planner", needs: ['logProb'] })).toThrow(/PAR's planner needs scoring .*answered 404 \(The model `Qwen\/Qwen2.5-7B` does not exist.\)/);
     } finally {
       await srv404.close();
+    }
+  });
+});
+
+describe('the API key comes from OPENAI_API_KEY', () => {
+  it('is sent as a bearer token; without it a 401 is one line naming the variable', async () => {
+    const unauthorized = '{"error":{"message":"Unauthorized","type":"AuthenticationError","param":null,"code":401}}';
+    const srv = await replayServer({ 'GET /v1/models': (_b, auth) => (auth === 'Bearer sk-test' ? [200, fixture('models.json')] : [401, unauthorized]) });
+    const saved = process.env.OPENAI_API_KEY;
+    try {
+      delete process.env.OPENAI_API_KEY;
+      const e = await rejection(loadLanguageModel(`openai:${srv.url}#Qwen/Qwen2.5-1.5B-Instruct`, fast));
+      expect(e.message).toMatch(/GET \/v1\/models refused the request \(401 Unauthorized\)\. Fix: set the API key in the environment variable OPENAI_API_KEY$/);
+      process.env.OPENAI_API_KEY = 'sk-test';
+      const lm = await loadLanguageModel(`openai:${srv.url}#Qwen/Qwen2.5-1.5B-Instruct`, fast);
+      expect(lm.info.contextLength).toBe(32768);
+      await lm.dispose();
+    } finally {
+      if (saved === undefined) delete process.env.OPENAI_API_KEY;
+      else process.env.OPENAI_API_KEY = saved;
+      await srv.close();
     }
   });
 });

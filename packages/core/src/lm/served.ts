@@ -114,9 +114,12 @@ class Client {
           if (res.ok) throw this.fail(what, `answered with a body that is not JSON (${JSON.stringify(text.slice(0, 60))})`, 'check that the URL points at an OpenAI-compatible API (it usually ends in /v1)');
         }
         if (res.ok) return { ok: true, json };
-        const message = String(json?.error?.message ?? json?.message ?? json?.detail ?? text.slice(0, 200) ?? res.statusText).replace(/\s+/g, ' ').slice(0, 300);
-        if (soft && res.status >= 400 && res.status < 500) return { ok: false, status: res.status, message };
-        if (res.status === 401 || res.status === 403) throw this.fail(what, `refused the request (${res.status} ${message})`, 'set the API key in the environment variable OPENAI_API_KEY');
+        // vLLM: { error: { message } } (older: { message }); FastAPI: { detail: string | [{ msg }] }
+        const detail = Array.isArray(json?.detail) ? json.detail.map((d: { msg?: string }) => d?.msg ?? JSON.stringify(d)).join('; ') : json?.detail;
+        const message = String(json?.error?.message ?? json?.message ?? detail ?? (text.slice(0, 200) || res.statusText)).replace(/\s+/g, ' ').slice(0, 300);
+        const auth = res.status === 401 || res.status === 403;
+        if (soft && !auth && res.status >= 400 && res.status < 500) return { ok: false, status: res.status, message };
+        if (auth) throw this.fail(what, `refused the request (${res.status} ${message})`, 'set the API key in the environment variable OPENAI_API_KEY');
         throw this.fail(what, `answered ${res.status} (${message})`, res.status === 429 || res.status >= 500 ? `the server is overloaded or failing (${attempt + 1} tries); try again later` : 'check the model name and the server\'s options');
       }
     } finally {

@@ -154,7 +154,7 @@ async function run(config: Config, ctx: LeafContext) {
   };
 }
 
-const TRANSFER_ROLE = { flag: '--transfer-model', role: "RLPrompt's transfer target (verbalizer scoring)", needs: ['logProb' as const] };
+const TRANSFER_ROLE = { flag: '--transfer-model', role: "RLPrompt's transfer target (verbalizer scoring)", needs: ['logProb' as const], minContext: 128 };
 
 async function transferTo(ctx: LeafContext, prompts: { none: string; manual: string; random: string[][]; learned: string[] }): Promise<Record<string, unknown>> {
   const flag = ctx.extra['transfer-model'];

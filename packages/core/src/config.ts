@@ -16,6 +16,10 @@ export class UserError extends Error {
 
 type AnyObject = z.ZodObject<z.ZodRawShape>;
 
+/** The language-model spec forms (lm/languageModel.ts resolves them), as `--help` and errors list them. */
+export const MODEL_SPEC_FORMS =
+  '"default", "rlllm/tiny-coder", a local HF-layout folder, a hub id org/name, a GGUF file path/to/model.gguf (llama.cpp), or openai:URL#MODEL (an OpenAI-compatible server, e.g. vLLM; API key from OPENAI_API_KEY)';
+
 interface FieldInfo {
   key: string;
   flag: string;
@@ -136,7 +140,7 @@ export function helpText<S extends AnyObject>(spec: CliSpec<S>): string {
     '  --seed N                   run one seed (default 1)',
     '  --seeds N                  run seeds 1..N and report mean and 95% CI',
     '  --workers N                worker processes for the seeds (default: one per core; same numbers for any N)',
-    `  --model SPEC               language model: "default", "rlllm/tiny-coder", a local HF-layout folder, or a hub id${spec.defaultModel ? ` (default ${spec.defaultModel})` : ''}`,
+    `  --model SPEC               language model: ${MODEL_SPEC_FORMS}${spec.defaultModel ? ` (default ${spec.defaultModel})` : ''}`,
     '  --out DIR                  where report.json and events.jsonl go',
     '  --config FILE.json         config fields from a JSON file (flags override it)',
     '  --help                     this text',

@@ -7,7 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Tensor } from '@huggingface/transformers';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadLanguageModel, tinyLmDir } from '../src/lm/index.ts';
+import { UserError } from '../src/config.ts';
+import { loadLanguageModel, requireRole, tinyLmDir } from '../src/lm/index.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const sharedModels = path.resolve(repoRoot, '../shared/models');
@@ -54,7 +55,7 @@ describe('loadLanguageModel errors', () => {
   });
 
   it('an unparseable spec is rejected', () => {
-    expect(() => loadLanguageModel('not a spec')).toThrow(/neither 'default', a folder path nor a hub id/);
+    expect(() => loadLanguageModel('not a spec')).toThrow(/"not a spec" is not a model spec; give one of .*a GGUF file path\/to\/model\.gguf .*openai:URL#MODEL/);
   });
 });
 
@@ -121,6 +122,18 @@ describe.skipIf(!hasShared)('glove/glove-6B-50d-5k-static (BERT-type static embe
     expect(cos(a!, b!)).toBeGreaterThan(cos(a!, c!));
     expect(Math.abs(cos(a!, b!) - 0.98)).toBeLessThan(0.02);
     await expect(lm.generate('hi')).rejects.toThrow(/not a causal language model/);
+    // issue #25: the leaf finds out when it loads the model, before any work, in one line
+    expect(lm.info.capabilities).toEqual({ generate: false, logProb: false, embed: true, allow: false });
+    requireRole(lm, { flag: '--model', role: "ELLM's embedder", needs: ['embed'] });
+    const e = (() => {
+      try {
+        requireRole(lm, { flag: '--model', role: "SayCan's planner", needs: ['logProb'], minContext: 64 });
+      } catch (err) {
+        return err as Error;
+      }
+    })();
+    expect(e).toBeInstanceOf(UserError);
+    expect(e!.message).toMatch(/^--model \S*glove-6B-50d-5k-static: SayCan's planner needs scoring \(log-probabilities of continuations\), which this model cannot do \(bert is an encoder-only model, it can only embed\. Fix: pass a causal LM/);
   });
 });
 
@@ -128,7 +141,8 @@ describe.skipIf(!hasBaked)('the baked default (rlllm/tiny-gpt)', () => {
   it("'default' and 'rlllm/tiny-gpt' load the same cached model, offline", async () => {
     const lm = await loadLanguageModel('default');
     expect(await loadLanguageModel('rlllm/tiny-gpt')).toBe(lm);
-    expect(lm.info).toMatchObject({ name: 'rlllm/tiny-gpt', modelType: 'gpt2', causal: true });
+    expect(lm.info).toMatchObject({ name: 'rlllm/tiny-gpt', modelType: 'gpt2', causal: true, backend: 'transformers.js' });
+    expect(lm.info.capabilities).toEqual({ generate: true, logProb: true, embed: true, allow: true });
     expect(lm.info.contextLength).toBeGreaterThanOrEqual(64);
     const text = await lm.generate('To clean a spill,', { maxNewTokens: 16 });
     expect(text.length).toBeGreaterThan(0);

@@ -3,12 +3,15 @@
  * TinyCrafter (ellm.ts §4) with one exploration signal each, scored by the ground-truth achievements
  * unlocked per episode late in pretraining (ELLM Fig. 3).
  */
-import { initTf, loadLanguageModel, mean, type Leaf, type SeedContext, type Variant } from '@rlllm/core';
+import { initTf, loadModelFor, mean, type Leaf, type RoleNeeds, type SeedContext, type Variant } from '@rlllm/core';
 import { CRAFTER_ACHIEVEMENTS, CRAFTER_NOOP_CAPTIONS } from '@rlllm/env';
 import { EllmConfig, embeddingSimilarity, GoalSuggester, likelihoodSimilarity, pretrain, randomPolicyScore, similarityProbe, type EpisodeLog, type Shared, type Variant as Signal } from './ellm.ts';
 
 export const schema = EllmConfig;
 export type Config = EllmConfig;
+
+/** What ELLM's goal suggester and embedder need from --model. */
+const SUGGESTER: RoleNeeds = { flag: '--model', role: "ELLM's goal suggester and embedder", needs: ['logProb', 'embed'], minContext: 128 };
 
 const GOALS = CRAFTER_ACHIEVEMENTS.map((a) => a.goal);
 const CAPTIONS = [...CRAFTER_ACHIEVEMENTS.map((a) => a.caption), ...CRAFTER_NOOP_CAPTIONS];
@@ -21,7 +24,7 @@ const SUGGESTION_PROBES = ['You see grass and a tree. You have nothing.', 'You s
  */
 async function llmPieces(config: Config, ctx: SeedContext): Promise<Shared> {
   const shared = await ctx.shared('llm', async () => {
-    const lm = await loadLanguageModel(ctx.model);
+    const lm = await loadModelFor(ctx.model, SUGGESTER);
     const sim = await likelihoodSimilarity(lm, GOALS, CAPTIONS);
     const embSim = await embeddingSimilarity(lm, GOALS, CAPTIONS);
     const probe = { likelihood: similarityProbe(sim, config.threshold), embeddingCosine: similarityProbe(embSim, similarityProbe(embSim, 0).bestThreshold) };
@@ -83,6 +86,9 @@ export const leaf: Leaf<typeof schema> = {
   presets: {
     quick: { totalSteps: 5000, learningStarts: 500 },
     full: { totalSteps: 20_000 },
+  },
+  async check(_config, ctx) {
+    await loadModelFor(ctx.model, SUGGESTER); // a model that cannot suggest or embed fails here, before any training
   },
   variants: () => [
     signal('none', 'baseline', 'ε-greedy DQN with no reward at all'),

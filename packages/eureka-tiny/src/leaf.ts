@@ -5,13 +5,16 @@
  * number comes from fresh PPO runs (eureka.ts §4), not from the search's own scores.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { loadLanguageModel, UserError, type Leaf, type SeedContext, type Variant } from '@rlllm/core';
+import { loadModelFor, UserError, type Leaf, type RoleNeeds, type SeedContext, type Variant } from '@rlllm/core';
 import { envContext, eurekaSearch, EurekaConfig, finalFitness, HUMAN_REWARD, limitsOf, ppoOf, SPARSE_REWARD, type SearchResult } from './eureka.ts';
 import { CandidateFailure } from './train.ts';
 import { LmRewardWriter } from './writer.ts';
 
 export const schema = EurekaConfig;
 export type Config = EurekaConfig;
+
+/** What Eureka's reward writer needs from --model (the token mask needs the whole next-token distribution). */
+const writerRole = (c: Config): RoleNeeds => ({ flag: '--model', role: `Eureka's reward writer${c.tokenMask ? ' with --token-mask true' : ''}`, needs: ['generate', 'logProb', ...(c.tokenMask ? (['allow'] as const) : [])], minContext: 128 });
 
 /** The final fitness of a reward on this seed, computed once per distinct source (variants share it). */
 const fitnessOf = (source: string, seed: number, config: Config, ctx: SeedContext) => ctx.stage(`final:${source}`, () => finalFitness(source, config, ctx.rng('final')));
@@ -35,7 +38,7 @@ function search(name: string, role: Variant<Config>['role'], about: string, opts
     role,
     about,
     run: async (seed, config, ctx) => {
-      const lm = await ctx.shared('lm', () => loadLanguageModel(ctx.model));
+      const lm = await ctx.shared('lm', () => loadModelFor(ctx.model, writerRole(config)));
       const writer = new LmRewardWriter(lm, { temperature: config.temperature, topK: config.topK, maxLines: config.maxLines, tries: config.lineTries, codeTries: config.codeTries, returnTries: config.returnTries, lineTokens: config.lineTokens, tokenMask: config.tokenMask });
       const context = envContext(lm.info.contextLength);
       const bar = ctx.progress(name, config.iterations * config.samples + (opts.init ? 1 : 0));
@@ -136,8 +139,10 @@ export const leaf: Leaf<typeof schema> = {
       : []),
     ...(config.humanInit ? [search('eureka-human-init', 'reference', 'Eureka starting from the human reward (its first best)', { reflection: true, evolution: true, init: HUMAN_REWARD })] : []),
   ],
-  check(_config, ctx) {
-    userReward(ctx.flags); // a missing --reward-file fails here, before any training
+  async check(config, ctx) {
+    // A missing --reward-file or a model that cannot write rewards fails here, before any training.
+    userReward(ctx.flags);
+    await loadModelFor(ctx.model, writerRole(config));
   },
 };
 

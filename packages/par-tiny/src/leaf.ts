@@ -5,7 +5,7 @@
  * Monologue's closed vs open loop under disturbances is a second comparison (group
  * "inner-monologue").
  */
-import { initTf, loadLanguageModel, mean, PpoConfig, unprefixed, type Leaf, type SeedContext, type Variant } from '@rlllm/core';
+import { initTf, loadModelFor, mean, PpoConfig, unprefixed, type Leaf, type RoleNeeds, type SeedContext, type Variant } from '@rlllm/core';
 import { trainActor, VERBS, type ActorTraining } from './actor.ts';
 import { evaluateRooms, ParConfig, roomsFor, trainReporter, type EpisodeResult } from './par.ts';
 import { Planner } from './planner.ts';
@@ -15,7 +15,10 @@ import { noisyReporter, oracleReporter, REPORT_KINDS, silentReporter, type Repor
 export const schema = ParConfig;
 export type Config = ParConfig;
 
-const planner = (ctx: SeedContext, noRepeat = true) => ctx.shared(`planner:${noRepeat}`, async () => new Planner(await loadLanguageModel(ctx.model), { noRepeat }));
+/** What PAR's planner needs from --model. */
+const PLANNER: RoleNeeds = { flag: '--model', role: "PAR's planner", needs: ['logProb'], minContext: 128 };
+
+const planner = (ctx: SeedContext, noRepeat = true) => ctx.shared(`planner:${noRepeat}`, async () => new Planner(await loadModelFor(ctx.model, PLANNER), { noRepeat }));
 
 /** §1: the seed's actor, pre-trained on primitive instructions (its curve and greedy success recorded). */
 const actorOf = (seed: number, config: Config, ctx: SeedContext): Promise<ActorTraining> =>
@@ -90,6 +93,9 @@ export const leaf: Leaf<typeof schema> = {
   presets: {
     quick: { actorEpisodes: 6000, reporterEpisodes: 300, evalRooms: 24, trainRooms: 40 },
     full: { actorEpisodes: 10000, reporterEpisodes: 300, evalRooms: 60, trainRooms: 40, noRepeatAblation: true },
+  },
+  async check(_config, ctx) {
+    await loadModelFor(ctx.model, PLANNER); // a model that cannot plan fails here, before any training
   },
   variants: (config) => [
     {

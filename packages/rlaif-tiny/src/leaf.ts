@@ -12,7 +12,7 @@
  *                labels only (same prompts, same PPO budget)                                      baseline
  */
 import path from 'node:path';
-import { initTf, LmPpoConfig, loadLanguageModel, loadLmTokenizer, mean, pairAccuracy, supervisedFineTune, UserError, type Curve, type Leaf, type SeedContext, type Variant } from '@rlllm/core';
+import { initTf, LmPpoConfig, loadLanguageModel, loadLmTokenizer, loadModelFor, mean, pairAccuracy, supervisedFineTune, type Curve, type Leaf, type RoleNeeds, type SeedContext, type Variant } from '@rlllm/core';
 import { heldoutPrompts, helpfulDemonstrations, redTeamHeldoutPrompts, redTeamTrainPrompts, trainPrompts } from '@rlllm/env/assistant';
 import { exportTrained, loadGpt, trainableModelDir, type Gpt } from '@rlllm/tiny-lm';
 import { CONSTITUTION } from './constitution.ts';
@@ -21,7 +21,9 @@ import { evaluateServed, labelPairs, RlaifConfig, stepPreferenceModel, stepRlCai
 export const schema = RlaifConfig;
 export type Config = RlaifConfig;
 
-const FEEDBACK_HINT = '; put any transformers.js model in --feedback-model instead';
+const FEEDBACK_HINT = '; put any model that can score in --feedback-model instead';
+/** What the AI feedback model does: score critiques (the revision choice and the preference labels). */
+const FEEDBACK: RoleNeeds = { flag: '--feedback-model', role: "RLAIF's feedback model (scoring critiques and preferences)", needs: ['logProb'], minContext: 128 };
 
 /** The policy's base model, its tokenizer, the feedback model and the prompt sets, once per run. */
 const inputs = (config: Config, ctx: SeedContext) =>
@@ -29,7 +31,7 @@ const inputs = (config: Config, ctx: SeedContext) =>
     await initTf();
     const modelDir = trainableModelDir(ctx.model, 'rlaif-tiny', FEEDBACK_HINT);
     const tok = await loadLmTokenizer(modelDir);
-    const fm = await loadLanguageModel(ctx.flags['feedback-model'] ?? modelDir);
+    const fm = await loadModelFor(ctx.flags['feedback-model'] ?? modelDir, FEEDBACK);
     const limit = <T,>(xs: T[]) => (config.promptLimit > 0 ? xs.filter((_, i) => i % Math.ceil(xs.length / config.promptLimit) === 0) : xs);
     const helpfulDemos = helpfulDemonstrations().map((d) => ({ prompt: tok.encode(d.prompt), response: [...tok.encode(d.response), tok.eosId] }));
     return { modelDir, tok, fm, redTrain: limit(redTeamTrainPrompts()), ordTrain: limit(trainPrompts()), redHeld: limit(redTeamHeldoutPrompts()), ordHeld: limit(heldoutPrompts()), helpfulDemos };
@@ -122,7 +124,7 @@ export const leaf: Leaf<typeof schema> = {
     quick: { answersPerPrompt: 1, nRevisions: 2, sftSteps: 10, pairsPerPrompt: 1, pmSteps: 8, ppoIterations: 2, ppoBatchSize: 8, maxNewTokens: 24, evalSamples: 1, promptLimit: 5 },
     full: {},
   },
-  extraFlags: { '--feedback-model': 'SPEC: the AI feedback model (critique likelihoods: revision choice and preference labels); any transformers.js causal LM (default: the base policy model)' },
+  extraFlags: { '--feedback-model': 'SPEC: the AI feedback model (critique likelihoods: revision choice and preference labels); any --model spec that can score: a causal LM folder or hub id, a .gguf file, or openai:URL#MODEL on vLLM or SGLang (default: the base policy model)' },
   variants: () => [
     { name: 'base', role: 'baseline', about: 'the pretrained tiny LM', run: async (seed, config, ctx) => judge((await inputs(config, ctx)).modelDir, 'base', seed, config, ctx) },
     {
@@ -142,9 +144,7 @@ export const leaf: Leaf<typeof schema> = {
   ],
   async check(_config, ctx) {
     const modelDir = trainableModelDir(ctx.model, 'rlaif-tiny', FEEDBACK_HINT);
-    const spec = ctx.flags['feedback-model'] ?? modelDir;
-    const fm = await loadLanguageModel(spec);
-    if (!fm.info.causal) throw new UserError(`--feedback-model ${spec}: an encoder-only model cannot score critiques; pass a causal LM`);
+    await loadModelFor(ctx.flags['feedback-model'] ?? modelDir, FEEDBACK);
   },
   // The Pareto plot: one point per variant, helpfulness (x) vs harmlessness (y), means over seeds.
   finish: (m) => ({

@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { initTf, loadLanguageModel, mean, UserError, type LanguageModel, type Leaf, type SeedContext, type Variant } from '@rlllm/core';
+import { initTf, loadModelFor, mean, type LanguageModel, type Leaf, type RoleNeeds, type SeedContext, type Variant } from '@rlllm/core';
 import { VerbalizerClassifier } from './classifier.ts';
 import { DEV, TEST, TRAIN } from './data.ts';
 import { DEFAULT_TRANSFER_MODEL, evaluatePrompt, MANUAL_PROMPT, randomPrompt, RLPromptConfig, trainRLPrompt, type PromptEval } from './rlprompt.ts';
@@ -14,8 +14,12 @@ import { candidateVocabulary } from './vocab.ts';
 export const schema = RLPromptConfig;
 export type Config = typeof schema._output;
 
+/** What the frozen LM does: score the verbalizers, and embed prompt prefixes for the policy's features. */
+const FROZEN_LM: RoleNeeds = { flag: '--model', role: "RLPrompt's frozen LM (verbalizer scoring, prompt embeddings)", needs: ['logProb', 'embed'], minContext: 128 };
+const TRANSFER: RoleNeeds = { flag: '--transfer-model', role: "RLPrompt's transfer target (verbalizer scoring)", needs: ['logProb'], minContext: 128 };
+
 /** The classifier over the main LM, shared by every seed of this process (its scores are a pure function of the text). */
-const classifier = (ctx: SeedContext) => ctx.shared('classifier', async () => new VerbalizerClassifier(await loadLanguageModel(ctx.model)));
+const classifier = (ctx: SeedContext) => ctx.shared('classifier', async () => new VerbalizerClassifier(await loadModelFor(ctx.model, FROZEN_LM)));
 
 /** The second LM of the transfer test, or null when it is off or (by default) absent. */
 async function transferLm(flags: Record<string, string>): Promise<LanguageModel | null> {
@@ -23,15 +27,7 @@ async function transferLm(flags: Record<string, string>): Promise<LanguageModel 
   if (flag === 'none') return null;
   const spec = flag ?? DEFAULT_TRANSFER_MODEL;
   if (!flag && !existsSync(spec)) return null;
-  let lm: LanguageModel;
-  try {
-    lm = await loadLanguageModel(spec);
-  } catch (e) {
-    if (e instanceof UserError) throw new UserError(`--transfer-model: ${e.message}`);
-    throw e;
-  }
-  if (!lm.info.causal) throw new UserError(`--transfer-model: ${spec} is not a causal LM. Fix: pass a causal LM folder or hub id.`);
-  return lm;
+  return loadModelFor(spec, TRANSFER);
 }
 const transferClassifier = (ctx: SeedContext) => ctx.shared('transfer', async () => {
   const lm = await transferLm(ctx.flags);
@@ -118,6 +114,8 @@ export const leaf: Leaf<typeof schema> = {
     ...(config.reinforce ? [{ name: 'rlprompt-reinforce', role: 'ablation', about: 'the same policy trained by REINFORCE instead of soft Q-learning', run: (seed: number, config: Config, ctx: SeedContext) => learned('reinforce', seed, config, ctx) } satisfies Variant<Config>] : []),
   ],
   async check(_config, ctx) {
-    await transferLm(ctx.flags); // a bad --transfer-model fails here, before any training
+    // A model that cannot serve either role fails here, before any training.
+    await loadModelFor(ctx.model, FROZEN_LM);
+    await transferLm(ctx.flags);
   },
 };

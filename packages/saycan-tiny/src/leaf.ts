@@ -3,7 +3,7 @@
  * library (saycan.ts §0, shared by the variants), then every instruction runs with each variant;
  * the metric is execution success, with planning success per family beside it (SayCan Table 1).
  */
-import { blockMeans, loadLanguageModel, type Leaf, type SeedContext, type Variant } from '@rlllm/core';
+import { blockMeans, loadModelFor, type Leaf, type RoleNeeds, type SeedContext, type Variant } from '@rlllm/core';
 import { kitchenScene } from '@rlllm/env';
 import { DEFAULT_INSTRUCTIONS_FILE, defaultInstructions, loadInstructions, type Instruction } from './instructions.ts';
 import { evaluate, SayCanConfig, SkillScorer, trainSkillLibrary, type Variant as SayCanVariant } from './saycan.ts';
@@ -32,6 +32,9 @@ export function affordanceProbes(skills: TrainedSkill[]): { state: string; skill
   return probes.map(([state, scene, skill, feasible]) => ({ state, skill, feasible, affordance: affordance(by(skill), kitchenScene(scene)) }));
 }
 
+/** What SayCan's planner needs from --model. */
+const PLANNER: RoleNeeds = { flag: '--model', role: "SayCan's planner (skill scoring)", needs: ['logProb'], minContext: 128 };
+
 const instructionsOf = (ctx: Pick<SeedContext, 'flags'>): Instruction[] => (ctx.flags.instructions ? loadInstructions(ctx.flags.instructions) : defaultInstructions());
 
 /** The seed's skill library (§0), trained once and shared by the variants; its learning curves and affordance probes are recorded. */
@@ -58,7 +61,7 @@ async function measure(variant: SayCanVariant, seed: number, config: Config, ctx
   const skills = await skillsOf(seed, config, ctx);
   const instructions = instructionsOf(ctx);
   // Scores are a pure function of the prompt, so every seed in this process shares one cache.
-  const scorer = await ctx.shared('scorer', async () => new SkillScorer(await loadLanguageModel(ctx.model), skills.map((s) => s.spec.text)));
+  const scorer = await ctx.shared('scorer', async () => new SkillScorer(await loadModelFor(ctx.model, PLANNER), skills.map((s) => s.spec.text)));
   const bar = ctx.progress(variant, instructions.length * config.rollouts);
   let done = 0;
   const ev = await evaluate(instructions, {
@@ -107,8 +110,10 @@ export const leaf: Leaf<typeof schema> = {
     variant('llm-only', 'ablation', 'p_LLM alone, no value function (the paper\'s "No VF")'),
     variant('affordance-only', 'ablation', 'a feasible skill drawn in proportion to its affordance, no LLM'),
   ],
-  check(_config, ctx) {
-    instructionsOf(ctx); // a bad --instructions file fails here, before any training
+  async check(_config, ctx) {
+    // A bad --instructions file or a model that cannot plan fails here, before any training.
+    instructionsOf(ctx);
+    await loadModelFor(ctx.model, PLANNER);
   },
 };
 

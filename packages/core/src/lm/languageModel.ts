@@ -14,6 +14,12 @@
  *                                 tokenizer_config.json, onnx/model.onnx)
  *   'org/name'                    a hub id, downloaded and cached by transformers.js — the only case in
  *                                 which remote access is switched on.
+ *   'openai:URL#MODEL'            a model behind an OpenAI-compatible server (vLLM, SGLang, llama.cpp's
+ *                                 server, Ollama, LM Studio): lm/served.ts
+ *   'path/to/model.gguf'          a GGUF file run by llama.cpp through node-llama-cpp: lm/gguf.ts
+ *
+ * Every model reports what it can do (`info.capabilities`, see lm/capabilities.ts), so a leaf checks
+ * its roles' needs with requireRole right after loading, before any work.
  *
  * Decoding runs our own loop over the model's forward pass with its KV cache rather than
  * transformers.js' generate(): its sampler draws from Math.random, which cannot be seeded, and the
@@ -24,7 +30,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Rng } from '../rng.ts';
-import { UserError } from '../config.ts';
+import { MODEL_SPEC_FORMS, UserError } from '../config.ts';
+import { requireRole, type Capabilities, type Capability, type RoleNeeds } from './capabilities.ts';
 
 type HF = typeof import('@huggingface/transformers');
 type HfTensor = import('@huggingface/transformers').Tensor;
@@ -66,6 +73,28 @@ export interface LanguageModelInfo {
   hiddenSize: number;
   /** Whether generate/logProb are available (false for encoder-only models such as GloVe/BERT). */
   causal: boolean;
+  /** Which engine runs the model. */
+  backend: 'transformers.js' | 'openai' | 'llama.cpp';
+  /** What the model can do; a leaf checks its needs with requireRole (lm/capabilities.ts). */
+  capabilities: Capabilities;
+  /** For each capability it lacks: why, and the fix (one clause, used in requireRole's message). */
+  unavailable: Partial<Record<Capability, string>>;
+}
+
+/**
+ * A local model below the text interface: token ids in, per-token log-probabilities out. The
+ * OpenAI-compatible server (lm/openaiServer.ts) serves a model through it, echoing prompt
+ * log-probabilities the way vLLM does.
+ */
+export interface TokenLevel {
+  /** Token ids of `text`, with the tokenizer's special tokens (e.g. Llama's <s>) if `addSpecial`. */
+  encode(text: string, addSpecial: boolean): number[];
+  /** Text of the ids (special tokens skipped). */
+  decode(ids: number[]): string;
+  /** Each token's text as it appears inside a decoded sequence. */
+  pieces(ids: number[]): string[];
+  /** For each row: [log p(row[t] | row[<t]) for t = 1..n−1] (rows at most the context long). */
+  tokenLogProbs(rows: number[][]): Promise<number[][]>;
 }
 
 export interface LanguageModel {
@@ -88,12 +117,24 @@ export interface LanguageModel {
   embed(texts: string[]): Promise<Float32Array[]>;
   /** Token ids as the model sees a prompt (special tokens included if the tokenizer adds them). */
   tokenize(text: string): number[];
+  /** Token-level access, for models that run in this process (not a served model). */
+  readonly tokens?: TokenLevel;
   dispose(): Promise<void>;
 }
 
 export interface LoadOptions {
-  /** Sequences per forward pass in logProb/embed (default 16). */
+  /** Sequences per forward pass in logProb/embed (default 16); for a served model, prompts per request. */
   batchSize?: number;
+  /** A GGUF model: llama.cpp threads (default 1, see lm/gguf.ts). */
+  threads?: number;
+  /** A served model ('openai:…'): requests at once (default 4). */
+  concurrency?: number;
+  /** A served model: milliseconds before a request is abandoned (default 120 000). */
+  timeoutMs?: number;
+  /** A served model: retries after a 429, a 5xx or a failed connection (default 4). */
+  retries?: number;
+  /** A served model: first back-off in milliseconds, doubled on each retry (default 500). */
+  retryDelayMs?: number;
 }
 
 const TINY_LM_NAME = 'rlllm/tiny-gpt';
@@ -103,7 +144,12 @@ const TINY_CODER_NAME = 'rlllm/tiny-coder';
 const CODER_HINT = 'run `npm run bake:coder -w @rlllm/tiny-lm` (or `git checkout packages/tiny-lm/baked`)';
 const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', path.join('onnx', 'model.onnx')];
 
-type Resolved = { kind: 'local'; name: string; dir: string; hint: string } | { kind: 'hub'; name: string };
+type Resolved =
+  | { kind: 'local'; name: string; dir: string; hint: string }
+  | { kind: 'hub'; name: string }
+  | { kind: 'openai'; name: string; baseUrl: string; model: string }
+  | { kind: 'gguf'; name: string; file: string };
+
 
 /**
  * Where the baked default lives (`name` 'tiny-gpt'; 'tiny-coder' for the code model): located
@@ -123,13 +169,19 @@ export function tinyLmDir(name: 'tiny-gpt' | 'tiny-coder' = 'tiny-gpt'): string 
 function resolveSpec(spec: string): Resolved {
   if (spec === 'default' || spec === TINY_LM_NAME) return { kind: 'local', name: TINY_LM_NAME, dir: tinyLmDir(), hint: BAKE_HINT };
   if (spec === TINY_CODER_NAME) return { kind: 'local', name: TINY_CODER_NAME, dir: tinyLmDir('tiny-coder'), hint: CODER_HINT };
+  if (spec.startsWith('openai:')) {
+    const m = /^openai:(https?:\/\/[^#\s]+)#(.+)$/.exec(spec);
+    if (!m) throw new UserError(`loadLanguageModel: "${spec}" is not of the form openai:URL#MODEL (e.g. openai:http://localhost:8000/v1#Qwen/Qwen2.5-1.5B-Instruct)`);
+    return { kind: 'openai', name: spec, baseUrl: m[1]!.replace(/\/+$/, ''), model: m[2]! };
+  }
+  if (/\.gguf$/i.test(spec)) return { kind: 'gguf', name: path.resolve(spec), file: path.resolve(spec) };
   const looksLikePath = spec.startsWith('.') || spec.startsWith('/') || spec.startsWith('~') || path.isAbsolute(spec) || existsSync(spec);
   if (looksLikePath) {
     const dir = path.resolve(spec);
     return { kind: 'local', name: dir, dir, hint: 'pass a folder in Hugging Face layout (config.json, tokenizer.json, tokenizer_config.json, onnx/model.onnx)' };
   }
   if (/^[\w.-]+\/[\w.-]+$/.test(spec)) return { kind: 'hub', name: spec };
-  throw new UserError(`loadLanguageModel: "${spec}" is neither 'default', a folder path nor a hub id 'org/name'`);
+  throw new UserError(`loadLanguageModel: "${spec}" is not a model spec; give one of ${MODEL_SPEC_FORMS}`);
 }
 
 /** Check a local folder before handing it to transformers.js, so the error says what is missing. */
@@ -158,17 +210,53 @@ const cache = new Map<string, Promise<LanguageModel>>();
  */
 export function loadLanguageModel(spec = 'default', opts: LoadOptions = {}): Promise<LanguageModel> {
   const r = resolveSpec(spec);
-  const key = r.kind === 'local' ? r.dir : `hub:${r.name}`;
+  const key = r.kind === 'local' ? r.dir : `${r.kind}:${r.name}`;
   let p = cache.get(key);
   if (!p) {
-    p = load(r, opts);
+    p = r.kind === 'openai' ? loadServed(r, opts) : r.kind === 'gguf' ? loadGguf(r, opts) : load(r, opts);
     cache.set(key, p);
     p.catch(() => cache.delete(key));
   }
   return p;
 }
 
-async function load(r: Resolved, opts: LoadOptions): Promise<LanguageModel> {
+/**
+ * Load the model a flag names for a role and check the role's needs (requireRole), before any work:
+ * a bad spec or a model that cannot serve the role is a one-line UserError naming the flag.
+ */
+export async function loadModelFor(spec: string, role: RoleNeeds, opts: LoadOptions = {}): Promise<LanguageModel> {
+  let lm: LanguageModel;
+  try {
+    lm = await loadLanguageModel(spec, opts);
+  } catch (e) {
+    if (e instanceof UserError && !e.message.startsWith(role.flag)) throw new UserError(`${role.flag}: ${e.message}`);
+    throw e;
+  }
+  requireRole(lm, role);
+  return lm;
+}
+
+async function loadServed(r: Extract<Resolved, { kind: 'openai' }>, opts: LoadOptions): Promise<LanguageModel> {
+  const { loadServedModel } = await import('./served.ts');
+  return track(await loadServedModel(r.name, r.baseUrl, r.model, opts));
+}
+
+async function loadGguf(r: Extract<Resolved, { kind: 'gguf' }>, opts: LoadOptions): Promise<LanguageModel> {
+  const { loadGgufModel } = await import('./gguf.ts');
+  return track(await loadGgufModel(r.file, opts));
+}
+
+/** dispose() of a model from another backend also forgets it here, as HfLanguageModel does. */
+function track(lm: LanguageModel): LanguageModel {
+  const dispose = lm.dispose.bind(lm);
+  lm.dispose = async () => {
+    for (const [k, p] of cache) if ((await p.catch(() => null)) === lm) cache.delete(k);
+    await dispose();
+  };
+  return lm;
+}
+
+async function load(r: Extract<Resolved, { kind: 'local' | 'hub' }>, opts: LoadOptions): Promise<LanguageModel> {
   const hf: HF = await import('@huggingface/transformers');
   let config: Record<string, unknown> | null = null;
   let id: string;
@@ -215,6 +303,11 @@ async function load(r: Resolved, opts: LoadOptions): Promise<LanguageModel> {
     contextLength: num('n_positions', 'max_position_embeddings') ?? (tokMax && tokMax < 1e6 ? tokMax : 1024),
     hiddenSize: num('n_embd', 'hidden_size', 'd_model') ?? 0,
     causal,
+    backend: 'transformers.js',
+    capabilities: { generate: causal, logProb: causal, embed: true, allow: causal },
+    unavailable: causal
+      ? {}
+      : Object.fromEntries((['generate', 'logProb', 'allow'] as const).map((c) => [c, `${String(config!.model_type ?? 'it')} is an encoder-only model, it can only embed. Fix: pass a causal LM (a GPT-2/Llama-type folder, a .gguf file or an openai: server)`])),
   };
   return new HfLanguageModel(hf, tokenizer, model, info, opts.batchSize ?? 16);
 }
@@ -262,6 +355,13 @@ class HfLanguageModel implements LanguageModel {
     return this.tok.encode(text);
   }
 
+  readonly tokens: TokenLevel = {
+    encode: (text, addSpecial) => this.tok.encode(text, { add_special_tokens: addSpecial }),
+    decode: (ids) => this.tok.decode(ids, { skip_special_tokens: true }),
+    pieces: (ids) => ids.map((id) => this.tok.decode([id], { skip_special_tokens: false })),
+    tokenLogProbs: (rows) => this.tokenLogProbs(rows),
+  };
+
   private requireCausal(what: string): void {
     if (!this.info.causal) throw new Error(`${what}: ${this.info.name} is not a causal language model (embed() only)`);
   }
@@ -299,8 +399,6 @@ class HfLanguageModel implements LanguageModel {
     this.requireCausal('generate');
     const ctx = this.info.contextLength;
     const want = Math.max(0, Math.floor(opts.maxNewTokens ?? 32));
-    const temperature = opts.temperature ?? 0;
-    const topK = opts.topK ?? 0;
     const stop = (opts.stop ?? []).filter((s) => s.length > 0);
     const rng = new Rng(opts.seed ?? 0);
     let ids = this.promptIds(prompt);
@@ -317,12 +415,8 @@ class HfLanguageModel implements LanguageModel {
       const logits = out.logits!;
       const [, T, V] = logits.dims as [number, number, number];
       const row = (logits.data as Float32Array).subarray((T - 1) * V, T * V);
-      let next: number;
-      if (opts.allow) {
-        const allowed = this.allowedIds(row, text, opts.allow, temperature === 0 ? 1 : topK > 0 && topK < row.length ? topK : 0);
-        if (allowed.length === 0) return { text, stoppedBy: 'constraint' };
-        next = temperature > 0 ? sampleAmong(row, allowed, temperature, rng) : allowed[0]!;
-      } else next = temperature > 0 ? sample(row, temperature, topK, rng) : argmax(row);
+      const next = pickToken(row, text, opts, rng, this.eosIds, (id) => this.piece(id));
+      if (next === null) return { text, stoppedBy: 'constraint' };
       if (this.eosIds.has(next)) return { text, stoppedBy: 'eos' };
       ids.push(next);
       if (this.useCache) {
@@ -355,23 +449,6 @@ class HfLanguageModel implements LanguageModel {
     return p;
   }
 
-  /**
-   * Token ids that `allow` accepts after `text`, most likely first, at most `k` of them (k ≤ 0: all).
-   * Candidates are tried in order of their logits, so with a small k only a few are checked.
-   */
-  private allowedIds(row: Float32Array, text: string, allow: (s: string, end: boolean) => boolean, k: number): number[] {
-    const order = Array.from(row.keys()).sort((a, b) => row[b]! - row[a]! || a - b);
-    const out: number[] = [];
-    for (const id of order) {
-      if (row[id] === -Infinity) break;
-      if (this.eosIds.has(id) ? allow(text, true) : allow(text + this.piece(id), false)) out.push(id);
-      if (k > 0 && out.length >= k) break;
-    }
-    // Without a top-k cut, keep id order: then an `allow` that accepts everything draws exactly the
-    // token the unconstrained sampler would (same candidates, same order, same Rng draw).
-    return k > 0 ? out : out.sort((a, b) => a - b);
-  }
-
   async logProb(prompt: string, continuations: string[]): Promise<number[]> {
     this.requireCausal('logProb');
     const ctx = this.info.contextLength;
@@ -382,25 +459,33 @@ class HfLanguageModel implements LanguageModel {
       const keep = p.slice(Math.max(0, p.length - (ctx - cIds.length))); // left-truncate the prompt
       return { ids: [...keep, ...cIds], start: keep.length };
     });
-    const out: number[] = new Array(rows.length).fill(0);
+    const scores = await this.tokenLogProbs(rows.map((r) => r.ids));
+    // scores[i][t − 1] is log p(token t | tokens < t)
+    return rows.map((r, i) => scores[i]!.slice(r.start - 1).reduce((a, b) => a + b, 0));
+  }
+
+  /** Per-token log-probabilities of whole rows, `batchSize` rows per forward pass. */
+  private async tokenLogProbs(rows: number[][]): Promise<number[][]> {
+    this.requireCausal('logProb');
+    const out: number[][] = [];
     for (let b = 0; b < rows.length; b += this.batchSize) {
       const chunk = rows.slice(b, b + this.batchSize);
       // Right padding: under a causal mask real positions never see the pads, and positions stay
       // 0..n−1, so a padded row scores exactly like the same row alone.
-      const width = Math.max(...chunk.map((r) => r.ids.length));
-      const ids = chunk.map((r) => [...r.ids, ...new Array(width - r.ids.length).fill(this.padId)]);
-      const mask = chunk.map((r) => [...new Array(r.ids.length).fill(1), ...new Array(width - r.ids.length).fill(0)]);
+      const width = Math.max(...chunk.map((r) => r.length));
+      const ids = chunk.map((r) => [...r, ...new Array(width - r.length).fill(this.padId)]);
+      const mask = chunk.map((r) => [...new Array(r.length).fill(1), ...new Array(width - r.length).fill(0)]);
       const res = await this.forward(ids, mask, null);
       const V = res.logits!.dims[2] as number;
       const data = res.logits!.data as Float32Array;
       chunk.forEach((r, i) => {
-        let sum = 0;
-        for (let t = r.start; t < r.ids.length; t++) {
+        const lp: number[] = [];
+        for (let t = 1; t < r.length; t++) {
           // logits at position t−1 predict token t
           const off = (i * width + (t - 1)) * V;
-          sum += logSoftmaxAt(data.subarray(off, off + V), r.ids[t]!);
+          lp.push(logSoftmaxAt(data.subarray(off, off + V), r[t]!));
         }
-        out[b + i] = sum;
+        out.push(lp);
       });
     }
     return out;
@@ -450,7 +535,39 @@ function newText(full: string, promptText: string, tok: HfTokenizer, newIds: num
   return newIds.length ? tok.decode(newIds, { skip_special_tokens: true }) : '';
 }
 
-function firstStop(text: string, stop: string[]): number {
+/**
+ * The next token from one step's logits (or log-probabilities: softmax is the same): greedy at
+ * temperature 0, else a seeded draw from softmax(row / temperature) among the top k; with `allow`,
+ * only among the tokens it accepts (null: none). Shared by every backend that sees the whole
+ * next-token distribution, so the same seed draws the same token on each of them.
+ */
+export function pickToken(row: Float32Array, text: string, opts: GenerateOptions, rng: Rng, eosIds: Set<number>, piece: (id: number) => string): number | null {
+  const temperature = opts.temperature ?? 0;
+  const topK = opts.topK ?? 0;
+  if (!opts.allow) return temperature > 0 ? sample(row, temperature, topK, rng) : argmax(row);
+  const allowed = allowedIds(row, text, opts.allow, temperature === 0 ? 1 : topK > 0 && topK < row.length ? topK : 0, eosIds, piece);
+  if (allowed.length === 0) return null;
+  return temperature > 0 ? sampleAmong(row, allowed, temperature, rng) : allowed[0]!;
+}
+
+/**
+ * Token ids that `allow` accepts after `text`, most likely first, at most `k` of them (k ≤ 0: all).
+ * Candidates are tried in order of their logits, so with a small k only a few are checked.
+ */
+function allowedIds(row: Float32Array, text: string, allow: (s: string, end: boolean) => boolean, k: number, eosIds: Set<number>, piece: (id: number) => string): number[] {
+  const order = Array.from(row.keys()).sort((a, b) => row[b]! - row[a]! || a - b);
+  const out: number[] = [];
+  for (const id of order) {
+    if (row[id] === -Infinity) break;
+    if (eosIds.has(id) ? allow(text, true) : allow(text + piece(id), false)) out.push(id);
+    if (k > 0 && out.length >= k) break;
+  }
+  // Without a top-k cut, keep id order: then an `allow` that accepts everything draws exactly the
+  // token the unconstrained sampler would (same candidates, same order, same Rng draw).
+  return k > 0 ? out : out.sort((a, b) => a - b);
+}
+
+export function firstStop(text: string, stop: string[]): number {
   let best = -1;
   for (const s of stop) {
     const i = text.indexOf(s);

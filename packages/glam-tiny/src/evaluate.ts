@@ -11,7 +11,7 @@
  */
 import { Rng, type LanguageModel } from '@rlllm/core';
 import { BabyAIText, type BabyAITextOptions, type BabyaiSplit } from '@rlllm/env';
-import { ACTION_CONTINUATIONS, glamPrompt, type GlamPolicy } from './policy.ts';
+import { ACTION_CONTINUATIONS, glamPrompt, type LmPolicy } from './policy.ts';
 
 /** log π(· | state) for a batch of envs (one row of nActions log-probs per env). */
 export type PolicyFn = (envs: BabyAIText[]) => Promise<Float64Array[]>;
@@ -65,8 +65,8 @@ export async function evaluateSuccess(policy: PolicyFn, o: EvalOptions): Promise
 }
 
 /** The tfjs policy (the weights being trained), batched over envs. */
-export function tfjsPolicy(policy: GlamPolicy, chunk = 8): PolicyFn {
-  const nA = policy.scorer.nActions;
+export function tfjsPolicy(policy: LmPolicy, chunk = 8): PolicyFn {
+  const nA = policy.nActions;
   return async (envs) => {
     const { logPi } = await policy.evaluate(policy.encode(envs.map(glamPrompt)), chunk);
     return envs.map((_, i) => Float64Array.from(logPi.subarray(i * nA, (i + 1) * nA)));

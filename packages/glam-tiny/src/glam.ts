@@ -22,7 +22,7 @@
 import { z } from 'zod';
 import { computeGae, normalizeAdvantages, optimizerStep, PpoConfig, prefixed, Rng, tf, withDefaults, type EventLog, type Progress } from '@rlllm/core';
 import type { BabyAIText } from '@rlllm/env';
-import { glamPrompt, lengthOrder, type GlamPolicy } from './policy.ts';
+import { glamPrompt, lengthOrder, type LmPolicy } from './policy.ts';
 
 // ── 1. Config ──────────────────────────────────────────────────────────────────────────────────
 export const GlamPpoConfig = z.object({
@@ -92,14 +92,14 @@ export interface GlamTrainOptions {
   progress?: Progress;
 }
 
-export async function trainGlam(policy: GlamPolicy, makeEnv: (index: number) => BabyAIText, cfgIn: Partial<GlamPpoConfig>, opts: GlamTrainOptions): Promise<GlamTrainResult> {
+export async function trainGlam(policy: LmPolicy, makeEnv: (index: number) => BabyAIText, cfgIn: Partial<GlamPpoConfig>, opts: GlamTrainOptions): Promise<GlamTrainResult> {
   const cfg = GlamPpoConfig.parse(cfgIn);
 
   // ── 2. Setup ─────────────────────────────────────────────────────────────────────────────────
   const rng = new Rng(opts.seed);
   const N = cfg.nEnvs;
   const T = cfg.nSteps;
-  const nA = policy.scorer.nActions;
+  const nA = policy.nActions;
   const envs = Array.from({ length: N }, (_, i) => makeEnv(i));
   envs.forEach((env) => env.reset({ seed: rng.seed() }));
   let prompts = policy.encode(envs.map(glamPrompt));
@@ -233,8 +233,8 @@ export interface PpoStepStats {
  * LM's action scores, ½(V − R)² on the value head, minus an entropy bonus over the six actions;
  * gradients through every LM weight (GLAM fine-tunes the whole LM), clipped to a global norm.
  */
-export function ppoStep(policy: GlamPolicy, optimizer: tf.Optimizer, mb: PpoMinibatch, cfg: Pick<GlamPpoConfig, 'clipCoef' | 'vfCoef' | 'entCoef' | 'maxGradNorm'>): PpoStepStats {
-  const nA = policy.scorer.nActions;
+export function ppoStep(policy: LmPolicy, optimizer: tf.Optimizer, mb: PpoMinibatch, cfg: Pick<GlamPpoConfig, 'clipCoef' | 'vfCoef' | 'entCoef' | 'maxGradNorm'>): PpoStepStats {
+  const nA = policy.nActions;
   // Advantages normalized per minibatch (CleanRL's norm_adv).
   const advAll = normalizeAdvantages([...mb.advantages]);
   // The loss is a mean over the minibatch, so its order is free: sort by prompt length, and

@@ -1,6 +1,7 @@
 /**
  * The glam-tiny leaf (LLM4RL · Policy; Carta et al. 2023, GLAM): the variants and what each measures
- * on one seed in BabyAI-Text — the success rate of its policy on fresh episodes with training targets
+ * on one seed in BabyAI-Text (GLAM against its non-pretrained ablation NPAE — random weights with
+ * action heads — the zero-shot LM and symbolic PPO) — the success rate of its policy on fresh episodes with training targets
  * (LM policies measured through transformers.js on their exported weights), with held-out targets
  * (generalization to new objects, GLAM §4) and, for trained variants, the success over all training
  * episodes (sample efficiency, the area under the success-vs-steps curve) beside it.
@@ -13,7 +14,7 @@ import { BABYAI_ACTIONS, BabyAIText, type BabyaiSplit } from '@rlllm/env';
 import { exportTrained, Gpt, loadGpt, trainableModelDir } from '@rlllm/tiny-lm';
 import { evaluateSuccess, tfjsPolicy, transformersPolicy, type EvalResult, type PolicyFn } from './evaluate.ts';
 import { GlamConfig, trainGlam, type GlamPpoConfig } from './glam.ts';
-import { ActionScorer, GlamPolicy } from './policy.ts';
+import { ActionHeadPolicy, ActionScorer, GlamPolicy } from './policy.ts';
 import { trainSymbolicPpo } from './symbolic.ts';
 
 export const schema = GlamConfig;
@@ -125,6 +126,34 @@ function lmAgent(name: 'glam' | 'glam-random-init', role: Variant<Config>['role'
   };
 }
 
+/**
+ * GLAM's non-pretrained ablation as the paper builds it (NPAE): the same network from random
+ * weights with an action head over the six actions (policy.ts ActionHeadPolicy), the same PPO and
+ * budget; measured through tfjs (the head is not part of an exported LM).
+ */
+const npae: Variant<Config> = {
+  name: 'glam-npae',
+  role: 'ablation',
+  about: "the same network from random weights with an action head over the six actions, the same PPO (GLAM's NPAE)",
+  run: async (seed, config, ctx) => {
+    await initTf();
+    const { tokenizer, lmConfig } = await lmPieces(ctx);
+    const lm = new Gpt(lmConfig, ctx.rng('random init').seed());
+    const policy = new ActionHeadPolicy(lm, tokenizer, BABYAI_ACTIONS.length, ctx.rng('action head'));
+    try {
+      const ppo: Partial<GlamPpoConfig> = { totalSteps: config.totalSteps, nEnvs: config.nEnvs, nSteps: config.nSteps, updateEpochs: config.updateEpochs, minibatchSize: config.minibatchSize, learningRate: config.learningRate, entCoef: config.entCoef, warmupIterations: config.warmupIterations, targetKl: config.targetKl };
+      const bar = ctx.progress('glam-npae', config.totalSteps);
+      const res = await trainGlam(policy, () => new BabyAIText({ ...envOf(config), targets: 'train' }), ppo, { seed: ctx.rng('ppo').seed(), log: ctx.log, progress: bar });
+      const m = await measure('glam-npae', tfjsPolicy(policy), seed, config, ctx);
+      bar.finish(`success ${m.metric.toFixed(2)} train, ${m.stats.heldout.toFixed(2)} held-out`);
+      return { metric: m.metric, stats: { ...m.stats, sampleEfficiency: mean(res.episodes.map((e) => (e.success ? 1 : 0))) }, curves: [successCurve(CURVE_TITLE, res.episodes, config.totalSteps, curveBins(config, config.totalSteps))] };
+    } finally {
+      policy.dispose();
+      lm.dispose();
+    }
+  },
+};
+
 /** Symbolic PPO on the one-hot observation (GLAM's "Symbolic-PPO"), `steps` env steps. */
 function symbolic(name: string, role: Variant<Config>['role'], about: string, steps: (c: Config) => number): Variant<Config> {
   return {
@@ -173,7 +202,8 @@ export const leaf: Leaf<typeof schema> = {
       },
     },
     lmAgent('glam', 'method', 'the pretrained LM fine-tuned by PPO on the env reward (GLAM)'),
-    lmAgent('glam-random-init', 'ablation', 'the same architecture from random weights, the same PPO'),
+    npae,
+    lmAgent('glam-random-init', 'reference', 'random weights scoring the action names (not the paper\'s ablation: a random LM prefers one-token names)'),
     symbolic('symbolic-ppo', 'baseline', 'PPO on the one-hot observation, the same env steps', (c) => c.totalSteps),
     {
       name: 'uniform-random',

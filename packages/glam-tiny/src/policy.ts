@@ -20,7 +20,7 @@
  * the prompt; GLAM puts its value head on the LM's output for the prompt). It is the same in every
  * row of a prompt, so row 0's is used.
  */
-import { LinearHead, packSequences, tf, type LmTokenizer, type SequenceBatch, type TrainableLm } from '@rlllm/core';
+import { LinearHead, orthogonal, packSequences, tf, type LmTokenizer, type Rng, type SequenceBatch, type TrainableLm } from '@rlllm/core';
 import { BABYAI_ACTIONS, babyaiPrompt, type BabyAIText } from '@rlllm/env';
 import { mm } from '@rlllm/tiny-lm';
 
@@ -126,8 +126,21 @@ export class ActionScorer {
   }
 }
 
+/** What GLAM's PPO (glam.ts) and the evaluation need of a policy over the actions. */
+export interface LmPolicy {
+  readonly nActions: number;
+  /** Every trainable variable (the LM's and the heads'). */
+  readonly variables: tf.Variable[];
+  encode(prompts: string[]): number[][];
+  /** Differentiable log π(a | p) [B, nA] and V(p) [B]. */
+  forward(prompts: number[][], chunk?: number): { logPi: tf.Tensor2D; values: tf.Tensor1D };
+  /** No-gradient log π [B·nA] (row-major) and V [B], for acting. */
+  evaluate(prompts: number[][], chunk?: number): Promise<{ logPi: Float32Array; values: Float32Array }>;
+  dispose(): void;
+}
+
 /** π(· | p) and V(p) from the LM, the scorer and a value head. */
-export class GlamPolicy {
+export class GlamPolicy implements LmPolicy {
   readonly valueHead: LinearHead;
 
   constructor(
@@ -136,6 +149,10 @@ export class GlamPolicy {
     readonly tokenizer: Pick<LmTokenizer, 'encode'>,
   ) {
     this.valueHead = new LinearHead(lm.config.nEmbd);
+  }
+
+  get nActions(): number {
+    return this.scorer.nActions;
   }
 
   /** Trainable variables: every LM weight and the value head (GLAM fine-tunes the whole LM). */
@@ -164,29 +181,94 @@ export class GlamPolicy {
     return { logPi: tf.concat(logPi, 0), values: tf.concat(values, 0) };
   }
 
-  /** No-gradient log π [B·nA] (row-major, in the prompts' order) and V [B], for acting. */
-  async evaluate(prompts: number[][], chunk = 8): Promise<{ logPi: Float32Array; values: Float32Array }> {
-    const nA = this.scorer.nActions;
-    const order = lengthOrder(prompts);
-    const [lp, v] = tf.tidy(() => {
-      const out = this.forward(order.map((i) => prompts[i]!), chunk);
-      return [out.logPi, out.values];
-    });
-    const sortedLogPi = (await lp!.data()) as Float32Array;
-    const sortedValues = (await v!.data()) as Float32Array;
-    tf.dispose([lp!, v!]);
-    const logPi = new Float32Array(prompts.length * nA);
-    const values = new Float32Array(prompts.length);
-    order.forEach((i, j) => {
-      logPi.set(sortedLogPi.subarray(j * nA, (j + 1) * nA), i * nA);
-      values[i] = sortedValues[j]!;
-    });
-    return { logPi, values };
+  evaluate(prompts: number[][], chunk = 8): Promise<{ logPi: Float32Array; values: Float32Array }> {
+    return evaluateSorted(this, prompts, chunk);
   }
 
   dispose(): void {
     this.valueHead.dispose();
   }
+}
+
+/**
+ * GLAM's non-pretrained ablation with action heads ("NPAE", the official `use_action_heads=true,
+ * pretrained=false`): the same network from random weights, but π does not score the action names
+ * with the LM — a linear head over the six actions reads the prompt's last hidden state, and PPO
+ * trains the LM and the head. Scoring names with a random LM would start two-token actions several
+ * nats less likely, a prior about action-name length rather than the absence of pretraining; the
+ * head starts near uniform (orthogonal, gain 0.01, as CleanRL's policy output layer).
+ */
+export class ActionHeadPolicy implements LmPolicy {
+  readonly valueHead: LinearHead;
+  readonly actionW: tf.Variable;
+  readonly actionB: tf.Variable;
+
+  constructor(
+    readonly lm: TrainableLm,
+    readonly tokenizer: Pick<LmTokenizer, 'encode'>,
+    readonly nActions: number,
+    rng: Rng,
+  ) {
+    const d = lm.config.nEmbd;
+    this.valueHead = new LinearHead(d);
+    this.actionW = tf.variable(tf.tensor2d(orthogonal(d, nActions, 0.01, rng), [d, nActions]), true);
+    this.actionB = tf.variable(tf.zeros([nActions]), true);
+  }
+
+  get variables(): tf.Variable[] {
+    return [...this.lm.params.values(), this.actionW, this.actionB, ...this.valueHead.variables];
+  }
+
+  encode(prompts: string[]): number[][] {
+    return prompts.map((p) => this.tokenizer.encode(p));
+  }
+
+  forward(prompts: number[][], chunk = 8): { logPi: tf.Tensor2D; values: tf.Tensor1D } {
+    const logPi: tf.Tensor2D[] = [];
+    const values: tf.Tensor1D[] = [];
+    for (let s = 0; s < prompts.length; s += chunk) {
+      const part = prompts.slice(s, s + chunk);
+      // Left-padded prompts with a one-token dummy response: column P−1 is every prompt's last token.
+      const batch = packSequences(part, part.map(() => [0]), this.lm.config.nPositions);
+      const T = batch.P + batch.L;
+      const { hidden } = this.lm.forward(tf.tensor2d(batch.ids, [batch.B, T], 'int32'), { attentionMask: tf.tensor2d(batch.attention, [batch.B, T]) });
+      const d = hidden.shape[2];
+      const last = hidden.slice([0, batch.P - 1, 0], [batch.B, 1, d]).reshape([batch.B, d]) as tf.Tensor2D;
+      logPi.push(tf.logSoftmax(last.matMul(this.actionW).add(this.actionB)) as tf.Tensor2D);
+      values.push(this.valueHead.apply(last) as tf.Tensor1D);
+    }
+    return { logPi: tf.concat(logPi, 0), values: tf.concat(values, 0) };
+  }
+
+  evaluate(prompts: number[][], chunk = 8): Promise<{ logPi: Float32Array; values: Float32Array }> {
+    return evaluateSorted(this, prompts, chunk);
+  }
+
+  dispose(): void {
+    this.valueHead.dispose();
+    this.actionW.dispose();
+    this.actionB.dispose();
+  }
+}
+
+/** No-gradient log π [B·nA] (row-major, in the prompts' order) and V [B]: prompts run sorted by length, so chunks pad little. */
+async function evaluateSorted(policy: Pick<LmPolicy, 'nActions' | 'forward'>, prompts: number[][], chunk: number): Promise<{ logPi: Float32Array; values: Float32Array }> {
+  const nA = policy.nActions;
+  const order = lengthOrder(prompts);
+  const [lp, v] = tf.tidy(() => {
+    const out = policy.forward(order.map((i) => prompts[i]!), chunk);
+    return [out.logPi, out.values];
+  });
+  const sortedLogPi = (await lp!.data()) as Float32Array;
+  const sortedValues = (await v!.data()) as Float32Array;
+  tf.dispose([lp!, v!]);
+  const logPi = new Float32Array(prompts.length * nA);
+  const values = new Float32Array(prompts.length);
+  order.forEach((i, j) => {
+    logPi.set(sortedLogPi.subarray(j * nA, (j + 1) * nA), i * nA);
+    values[i] = sortedValues[j]!;
+  });
+  return { logPi, values };
 }
 
 /** Indices of `prompts` sorted by token length (stable: ties keep their order). */

@@ -1,8 +1,8 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { initTf, loadLmTokenizer, packSequences, responseLogProbs, tf, type LmTokenizer } from '@rlllm/core';
+import { initTf, loadLmTokenizer, packSequences, responseLogProbs, Rng, tf, type LmTokenizer } from '@rlllm/core';
 import { BABYAI_ACTION as A, BabyAIText, type BabyaiObject, type BabyaiState } from '@rlllm/env';
 import { defaultModelDir, Gpt, loadGpt, tokenLogProbs } from '@rlllm/tiny-lm';
-import { ACTION_CONTINUATIONS, ActionScorer, GlamPolicy, glamPrompt } from '../src/policy.ts';
+import { ACTION_CONTINUATIONS, ActionHeadPolicy, ActionScorer, GlamPolicy, glamPrompt } from '../src/policy.ts';
 import { ppoStep } from '../src/glam.ts';
 
 let tok: LmTokenizer;
@@ -137,5 +137,43 @@ describe('GLAM PPO step (glam.ts)', () => {
     opt.dispose();
     policy.dispose();
     model.dispose();
+  });
+});
+
+describe("GLAM's non-pretrained ablation (NPAE, action heads)", () => {
+  it('starts near uniform over the six actions, where a random LM scoring the names does not', async () => {
+    // Proves the ablation measures pretraining, not an action-length prior: the same random network
+    // with an action head puts ≈ 1/6 on every action, while scoring the names with it puts most of
+    // the mass on the one-token names (drop, toggle).
+    const prompts = somePrompts().map((p) => tok.encode(p));
+    const random = new Gpt(lm.config, 7);
+    const npae = new ActionHeadPolicy(random, tok, 6, new Rng(7));
+    const scoring = new GlamPolicy(random, scorer, tok);
+    const piNpae = Array.from((await npae.evaluate(prompts)).logPi, Math.exp);
+    const piScoring = Array.from((await scoring.evaluate(prompts)).logPi, Math.exp);
+    expect(Math.max(...piNpae.map((p) => Math.abs(p - 1 / 6)))).toBeLessThan(0.03);
+    for (let b = 0; b < prompts.length; b++) expect(piScoring[b * 6 + A.drop]! + piScoring[b * 6 + A.toggle]!).toBeGreaterThan(0.5);
+    npae.dispose();
+    scoring.dispose();
+    random.dispose();
+  });
+
+  it('PPO raises π(a|s) through the action head where the advantage is positive and lowers it where negative', () => {
+    const prompts = somePrompts().slice(0, 4).map((p) => tok.encode(p));
+    const random = new Gpt(lm.config, 8);
+    const npae = new ActionHeadPolicy(random, tok, 6, new Rng(8));
+    const before = tf.tidy(() => Array.from(npae.forward(prompts).logPi.dataSync()));
+    const opt = tf.train.adam(1e-3);
+    for (let i = 0; i < 5; i++) {
+      ppoStep(npae, opt, { prompts, actions: prompts.map(() => A.toggle), oldLogp: prompts.map((_, b) => before[b * 6 + A.toggle]!), advantages: [1, -1, 1, -1], returns: [0, 0, 0, 0] }, { clipCoef: 0.2, vfCoef: 0.5, entCoef: 0, maxGradNorm: 0.5 });
+    }
+    const after = tf.tidy(() => Array.from(npae.forward(prompts).logPi.dataSync()));
+    for (let b = 0; b < prompts.length; b++) {
+      if (b % 2 === 0) expect(after[b * 6 + A.toggle]!).toBeGreaterThan(before[b * 6 + A.toggle]!);
+      else expect(after[b * 6 + A.toggle]!).toBeLessThan(before[b * 6 + A.toggle]!);
+    }
+    opt.dispose();
+    npae.dispose();
+    random.dispose();
   });
 });

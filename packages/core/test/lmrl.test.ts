@@ -97,6 +97,18 @@ describe('reward model', () => {
     expect(before).toBe(0.5); // zero-initialized head: every reward is 0, every pair a tie
     expect(await pairAccuracy(rm, comps)).toBe(1);
   });
+
+  it('pair accuracy scores agreement with the (soft) label: a label below ½ prefers the rejected answer', async () => {
+    // A stub RM scoring a response by its first token. Pairs (chosen, rejected) and their labels:
+    //   [3] vs [1], p 1     → label prefers chosen,   r 3 > 1: agrees
+    //   [3] vs [1], p 0.2   → label prefers rejected, r 3 > 1: disagrees
+    //   [1] vs [3], p 0.3   → label prefers rejected, r 1 < 3: agrees
+    //   [2] vs [2], p 0.9   → tie in r: half
+    //   [5] vs [1], p 0.5   → no preference: left out
+    const rm = { score: async (_p: number[][], r: number[][]) => r.map((x) => x[0]!) };
+    const c = (chosen: number, rejected: number, pChosen?: number) => ({ prompt: [0], chosen: [chosen], rejected: [rejected], ...(pChosen === undefined ? {} : { pChosen }) });
+    expect(await pairAccuracy(rm, [c(3, 1), c(3, 1, 0.2), c(1, 3, 0.3), c(2, 2, 0.9), c(5, 1, 0.5)])).toBe((1 + 0 + 1 + 0.5) / 4);
+  });
 });
 
 describe('LM-PPO', () => {

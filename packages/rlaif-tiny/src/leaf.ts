@@ -44,7 +44,7 @@ const pmCfg = (c: Config) => ({ steps: c.pmSteps, batchSize: c.pmBatchSize, lear
 const slCaiOf = (seed: number, config: Config, ctx: SeedContext) =>
   ctx.stage('sl-cai', async () => {
     const { modelDir, tok, fm, redTrain, helpfulDemos } = await inputs(config, ctx);
-    const { model, revisions } = await stepSlCai(modelDir, fm, tok, redTrain, helpfulDemos, { answersPerPrompt: config.answersPerPrompt, nRevisions: config.nRevisions, maxNewTokens: config.maxNewTokens, sft: sftCfg(config) }, ctx.rng('sl-cai'));
+    const { model, revisions } = await stepSlCai(modelDir, fm, tok, redTrain, helpfulDemos, { answersPerPrompt: config.answersPerPrompt, nRevisions: config.nRevisions, maxNewTokens: config.maxNewTokens, sft: sftCfg(config), revisionRule: config.revisionRule }, ctx.rng('sl-cai'));
     ctx.cleanup(() => model.dispose());
     ctx.log.log('sl-cai', { seed, revised: mean(revisions.map((r) => (r.revision !== r.original ? 1 : 0))) });
     return { slCai: model, revisions };

@@ -38,7 +38,8 @@ import { CONSTITUTION, type Principle } from './constitution.ts';
 /** The steps' settings are the core algorithms' own fields (SFT, the preference model, LM-PPO), with this leaf's defaults where they differ. */
 export const RlaifConfig = z.object({
   answersPerPrompt: z.number().int().positive().default(1).describe('SL-CAI: answers sampled per red-team prompt to critique and revise'),
-  nRevisions: z.number().int().positive().default(3).describe('SL-CAI: revision samples per critiqued answer (the AI judge keeps the best)'),
+  nRevisions: z.number().int().positive().default(3).describe('SL-CAI: revision rounds (final rule) or revision samples (least-critiqued rule) per answer'),
+  revisionRule: z.enum(['final', 'least-critiqued']).default('final').describe("SL-CAI's training target: the final revision (the paper) or the candidate the critique fits least"),
   ...withDefaults(prefixed('sft', SftConfig.pick({ steps: true, batchSize: true, learningRate: true })), { sftSteps: 40 }),
   pairsPerPrompt: z.number().int().positive().default(2).describe('RL-CAI: answer pairs sampled per train prompt for the preference model'),
   ...withDefaults(prefixed('pm', RewardModelConfig.pick({ steps: true, batchSize: true, learningRate: true })), { pmSteps: 50, pmLearningRate: 1e-4 }),
@@ -101,20 +102,39 @@ export interface Revision {
   revision: Answer;
 }
 
+/** How SL-CAI picks the answer it trains on (the paper: the final revision). */
+export type RevisionRule = 'final' | 'least-critiqued';
+
 /**
  * The paper's critique → revision step, with the tiny LM's limits (README: what this simplifies).
- * Every answer is critiqued and revised, as in the paper:
- * - critique: a randomly drawn principle's critique sentence (the tiny LM cannot write a useful
- *   critique itself; the feedback model's likelihood of it is what judges answers below);
- * - revision: `nRevisions` samples of the policy after `... Critique: <critique>. Revision:` (the
- *   corpus' format); the feedback model keeps the candidate — the original included — that the
- *   critique fits least.
+ * The critique is a randomly drawn principle's critique sentence (the tiny LM cannot write a useful
+ * critique itself); the revision is sampled from the policy after `... Critique: <critique>.
+ * Revision:` (the corpus' format). Two rules for what SL-CAI keeps:
+ * - 'final' (the paper, §3.1): `nRevisions` rounds, each with a newly drawn principle, each revising
+ *   the previous round's answer; the last revision is the training target (an empty revision keeps
+ *   the answer before it);
+ * - 'least-critiqued': `nRevisions` revisions of the original in one round, and the feedback model
+ *   keeps the candidate — the original included — that the critique fits least.
  */
-export async function critiqueAndRevise(policy: Gpt, fm: LanguageModel, tok: LmTokenizer, items: { prompt: PromptItem; original: Answer }[], nRevisions: number, maxNewTokens: number, rng: Rng): Promise<Revision[]> {
+export async function critiqueAndRevise(policy: Gpt, fm: LanguageModel, tok: LmTokenizer, items: { prompt: PromptItem; original: Answer }[], nRevisions: number, maxNewTokens: number, rng: Rng, rule: RevisionRule = 'final'): Promise<Revision[]> {
+  const revisionPrompt = (prompt: PromptItem, answer: Answer, p: Principle) => tok.encode(`Human: ${question(prompt.text)} Assistant: ${answer.text} Critique: ${p.critique}. Revision:`);
+  if (rule === 'final') {
+    let current = items.map((it) => it.original);
+    let principles: Principle[] = [];
+    for (let round = 0; round < nRevisions; round++) {
+      principles = items.map(() => CONSTITUTION[rng.int(CONSTITUTION.length)]!);
+      // One sampling pass revises every item's current answer.
+      const samples = await sampleResponses(policy, items.map(({ prompt }, k) => revisionPrompt(prompt, current[k]!, principles[k]!)), { maxNewTokens, temperature: 1, eosId: tok.eosId, rng });
+      current = samples.map((s, k) => {
+        const cand = decodeAnswer(tok, s);
+        return cand.text.length > 0 ? cand : current[k]!;
+      });
+    }
+    return items.map(({ prompt, original }, k) => ({ prompt, principle: principles[k]?.id ?? '', original, revision: current[k]! }));
+  }
   const principles = items.map(() => CONSTITUTION[rng.int(CONSTITUTION.length)]!);
-  const revPrompts = items.map(({ prompt, original }, k) => tok.encode(`Human: ${question(prompt.text)} Assistant: ${original.text} Critique: ${principles[k]!.critique}. Revision:`));
   // All revision samples in one batch: one sampling pass for every critiqued answer.
-  const samples = await sampleResponses(policy, revPrompts.flatMap((p) => Array<number[]>(nRevisions).fill(p)), { maxNewTokens, temperature: 1, eosId: tok.eosId, rng });
+  const samples = await sampleResponses(policy, items.flatMap(({ prompt, original }, k) => Array<number[]>(nRevisions).fill(revisionPrompt(prompt, original, principles[k]!))), { maxNewTokens, temperature: 1, eosId: tok.eosId, rng });
   const out: Revision[] = [];
   for (const [k, { prompt, original }] of items.entries()) {
     let best = original;
@@ -141,7 +161,7 @@ export async function stepSlCai(
   tok: LmTokenizer,
   redTeam: PromptItem[],
   helpfulDemos: Demonstration[],
-  o: { answersPerPrompt: number; nRevisions: number; maxNewTokens: number; sft: SftConfig },
+  o: { answersPerPrompt: number; nRevisions: number; maxNewTokens: number; sft: SftConfig; revisionRule: RevisionRule },
   rng: Rng,
 ): Promise<{ model: Gpt; revisions: Revision[] }> {
   const base = loadGpt(modelDir);
@@ -149,7 +169,7 @@ export async function stepSlCai(
   const ids = redTeam.flatMap((p) => Array<number[]>(o.answersPerPrompt).fill(tok.encode(p.text)));
   const items = redTeam.flatMap((p) => Array<PromptItem>(o.answersPerPrompt).fill(p));
   const answers = await sampleResponses(base, ids, { maxNewTokens: o.maxNewTokens, temperature: 1, eosId: tok.eosId, rng });
-  revisions.push(...(await critiqueAndRevise(base, fm, tok, answers.map((a, i) => ({ prompt: items[i]!, original: decodeAnswer(tok, a) })), o.nRevisions, o.maxNewTokens, rng)));
+  revisions.push(...(await critiqueAndRevise(base, fm, tok, answers.map((a, i) => ({ prompt: items[i]!, original: decodeAnswer(tok, a) })), o.nRevisions, o.maxNewTokens, rng, o.revisionRule)));
   const demos: Demonstration[] = [...revisions.map((r) => ({ prompt: tok.encode(r.prompt.text), response: encodeAnswer(tok, r.revision) })), ...helpfulDemos];
   supervisedFineTune(base, demos, o.sft, rng);
   return { model: base, revisions };

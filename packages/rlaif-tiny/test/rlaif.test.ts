@@ -67,13 +67,30 @@ describe('AI feedback labelling', () => {
     policy.dispose();
   });
 
-  it('a revision replaces the original only when the critique fits it less', async () => {
+  it('least-critiqued rule: a revision replaces the original exactly when the critique fits it less (stub feedback model)', async () => {
+    // The stub judges only the original answer as critiqued (log p −1) and every revision as not
+    // (log p −9), or the other way round: so both branches are known to happen.
     const policy = loadGpt(defaultModelDir());
     const items = redTeamTrainPrompts().slice(0, 3).map((p) => ({ prompt: p, original: { text: COMPLIANCE, finished: true } }));
-    const revs = await critiqueAndRevise(policy, fm, tok, items, 2, 16, new Rng(2));
-    for (const r of revs) {
-      const pr = CONSTITUTION.find((p) => p.id === r.principle)!;
-      if (r.revision !== r.original) expect(await critiqueLogProb(fm, r.prompt.text, r.revision.text, pr)).toBeLessThan(await critiqueLogProb(fm, r.prompt.text, COMPLIANCE, pr));
+    const stub = (originalFits: boolean) => ({ logProb: async (prompt: string) => [prompt.includes(`Assistant: ${COMPLIANCE} Critique:`) === originalFits ? -1 : -9] }) as unknown as LanguageModel;
+    expect.assertions(6);
+    for (const r of await critiqueAndRevise(policy, stub(true), tok, items, 2, 16, new Rng(2), 'least-critiqued')) expect(r.revision).not.toBe(r.original);
+    for (const r of await critiqueAndRevise(policy, stub(false), tok, items, 2, 16, new Rng(2), 'least-critiqued')) expect(r.revision).toBe(r.original);
+    policy.dispose();
+  });
+
+  it("final rule (the paper's): the last of the revision rounds is kept, without asking the feedback model", async () => {
+    const policy = loadGpt(defaultModelDir());
+    const items = redTeamTrainPrompts().slice(0, 3).map((p) => ({ prompt: p, original: { text: COMPLIANCE, finished: true } }));
+    const neverAsked = { logProb: async () => { throw new Error('the final rule asked the feedback model'); } } as unknown as LanguageModel;
+    const one = await critiqueAndRevise(policy, neverAsked, tok, items, 1, 16, new Rng(3), 'final');
+    const three = await critiqueAndRevise(policy, neverAsked, tok, items, 3, 16, new Rng(3), 'final');
+    for (const [k, r] of three.entries()) {
+      expect(r.revision.text.length).toBeGreaterThan(0);
+      expect(r.revision).not.toBe(r.original);
+      expect(CONSTITUTION.map((p) => p.id)).toContain(r.principle);
+      // Round 1 draws the same numbers in both runs, so three rounds revise the one-round answer further.
+      expect(r.revision.text).not.toBe(one[k]!.revision.text);
     }
     policy.dispose();
   });

@@ -162,12 +162,21 @@ export function trainRewardModel(rm: RewardModel, comparisons: Comparison[], cfg
   return losses;
 }
 
-/** Share of comparisons where r(chosen) > r(rejected) (ties count half). */
-export async function pairAccuracy(rm: RewardModel, comparisons: Comparison[]): Promise<number> {
-  const rc = await rm.score(comparisons.map((c) => c.prompt), comparisons.map((c) => c.chosen));
-  const rr = await rm.score(comparisons.map((c) => c.prompt), comparisons.map((c) => c.rejected));
+/**
+ * How often the reward model agrees with the labels: a comparison whose label prefers `chosen`
+ * (pChosen > ½, the default 1) counts when r(chosen) > r(rejected), one whose soft label prefers
+ * `rejected` (pChosen < ½, an AI label against the first answer) when r(chosen) < r(rejected); a
+ * tie in r counts half, and a label of exactly ½ (no preference) is left out.
+ */
+export async function pairAccuracy(rm: Pick<RewardModel, 'score'>, comparisons: Comparison[]): Promise<number> {
+  const labelled = comparisons.filter((c) => (c.pChosen ?? 1) !== 0.5);
+  const rc = await rm.score(labelled.map((c) => c.prompt), labelled.map((c) => c.chosen));
+  const rr = await rm.score(labelled.map((c) => c.prompt), labelled.map((c) => c.rejected));
   let ok = 0;
-  for (let i = 0; i < rc.length; i++) ok += rc[i]! > rr[i]! ? 1 : rc[i] === rr[i] ? 0.5 : 0;
+  for (let i = 0; i < rc.length; i++) {
+    const diff = (labelled[i]!.pChosen ?? 1) > 0.5 ? rc[i]! - rr[i]! : rr[i]! - rc[i]!;
+    ok += diff > 0 ? 1 : diff === 0 ? 0.5 : 0;
+  }
   return ok / Math.max(1, rc.length);
 }
 

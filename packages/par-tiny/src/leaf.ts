@@ -8,7 +8,7 @@
 import { initTf, loadModelFor, mean, PpoConfig, unprefixed, type Leaf, type RoleNeeds, type SeedContext, type Variant } from '@rlllm/core';
 import { trainActor, VERBS, type ActorTraining } from './actor.ts';
 import { evaluateRooms, ParConfig, roomsFor, trainReporter, type EpisodeResult } from './par.ts';
-import { Planner } from './planner.ts';
+import { Planner, type PlannerRepeats } from './planner.ts';
 import { trainPureRl } from './pureRl.ts';
 import { noisyReporter, oracleReporter, REPORT_KINDS, silentReporter, type Reporter } from './reporter.ts';
 
@@ -18,7 +18,7 @@ export type Config = ParConfig;
 /** What PAR's planner needs from --model. */
 const PLANNER: RoleNeeds = { flag: '--model', role: "PAR's planner", needs: ['logProb'], minContext: 128 };
 
-const planner = (ctx: SeedContext, noRepeat = true) => ctx.shared(`planner:${noRepeat}`, async () => new Planner(await loadModelFor(ctx.model, PLANNER), { noRepeat }));
+const planner = (ctx: SeedContext, repeats: PlannerRepeats) => ctx.shared(`planner:${repeats}`, async () => new Planner(await loadModelFor(ctx.model, PLANNER), { repeats }));
 
 /** §1: the seed's actor, pre-trained on primitive instructions (its curve and greedy success recorded). */
 const actorOf = (seed: number, config: Config, ctx: SeedContext): Promise<ActorTraining> =>
@@ -33,27 +33,27 @@ const actorOf = (seed: number, config: Config, ctx: SeedContext): Promise<ActorT
     return act;
   });
 
-/** §3: the seed's reporter, trained with the planner in the loop. */
-const reporterOf = (seed: number, config: Config, ctx: SeedContext) =>
-  ctx.stage('reporter', async () => {
+/** §3: the seed's reporter, trained with the planner (and its repeat rule) in the loop. */
+const reporterOf = (seed: number, config: Config, ctx: SeedContext, repeats: PlannerRepeats = config.plannerRepeats) =>
+  ctx.stage(`reporter ${repeats}`, async () => {
     const act = await actorOf(seed, config, ctx);
-    const bar = ctx.progress('train reporter', config.reporterEpisodes);
-    const rep = await trainReporter({ actor: act.actor, planner: await planner(ctx), rooms: roomsFor(ctx.rng('train rooms'), config.trainRooms), episodes: config.reporterEpisodes, learningRate: config.reporterLearningRate, rng: ctx.rng('reporter'), maxTurns: config.maxTurns, onEpisode: (i) => bar.update(i) });
+    const bar = ctx.progress(`train reporter (repeats ${repeats})`, config.reporterEpisodes);
+    const rep = await trainReporter({ actor: act.actor, planner: await planner(ctx, repeats), rooms: roomsFor(ctx.rng('train rooms'), config.trainRooms), episodes: config.reporterEpisodes, learningRate: config.reporterLearningRate, rng: ctx.rng('reporter'), maxTurns: config.maxTurns, onEpisode: (i) => bar.update(i) });
     bar.finish(`P(truthful) ${rep.truthful.at(-1)?.toFixed(2) ?? '-'}`);
     const policy = Object.fromEntries(['saw good', 'saw bad'].map((st, k) => [st, Object.fromEntries(REPORT_KINDS.map((r, j) => [r, rep.reporter.probs(k)[j]!]))]));
-    ctx.record({ stats: { reporterPolicy: policy, envSteps: { actor: act.envSteps, reporter: rep.envSteps } } });
-    ctx.log.log('reporter', { seed, envSteps: rep.envSteps, finalSuccess: mean(rep.success.slice(-20)), policy });
+    if (repeats === config.plannerRepeats) ctx.record({ stats: { reporterPolicy: policy, envSteps: { actor: act.envSteps, reporter: rep.envSteps } } });
+    ctx.log.log('reporter', { seed, repeats, envSteps: rep.envSteps, finalSuccess: mean(rep.success.slice(-20)), policy });
     return rep;
   });
 
 /** §4: success on the seed's held-out rooms, overall and per task family, and the first episode's transcript. */
-async function play(name: string, reporter: Reporter, seed: number, config: Config, ctx: SeedContext, opts: { successFeedback?: boolean; disturbed?: boolean; noRepeat?: boolean } = {}) {
+async function play(name: string, reporter: Reporter, seed: number, config: Config, ctx: SeedContext, opts: { successFeedback?: boolean; disturbed?: boolean; repeats?: PlannerRepeats } = {}) {
   const act = await actorOf(seed, config, ctx);
   const rooms = roomsFor(ctx.rng('eval rooms'), config.evalRooms);
   const bar = ctx.progress(name, rooms.length);
   const eps: EpisodeResult[] = await evaluateRooms(rooms, {
     actor: act.actor,
-    planner: await planner(ctx, opts.noRepeat ?? true),
+    planner: await planner(ctx, opts.repeats ?? config.plannerRepeats),
     reporter,
     rng: ctx.rng('play'), // every variant meets the same env noise
     maxTurns: config.maxTurns,
@@ -81,6 +81,49 @@ function blockMeans(xs: ArrayLike<number>, blocks: number): { x: number[]; y: nu
   return out;
 }
 
+/**
+ * PAR's comparison under one repeat rule: the trained reporter (the method, with its own reporter
+ * trained under that rule), the oracle reporter (upper bound), the untrained reporter and no
+ * reports (ablations).
+ */
+function parGroup(suffix: string, group: string, repeats: PlannerRepeats, curves: boolean): Variant<Config>[] {
+  const g = group === 'main' ? {} : { group };
+  const rule = repeats === 'after-failure' ? '' : ` (planner repeats: ${repeats})`;
+  return [
+    {
+      name: `par-trained-reporter${suffix}`,
+      role: 'method',
+      ...g,
+      about: `PAR: the reporter trained by RL with the planner in the loop${rule}`,
+      run: async (seed, config, ctx) => {
+        const rep = await reporterOf(seed, config, ctx, repeats);
+        const out = await play(`par-trained-reporter${suffix}`, rep.reporter, seed, config, ctx, { repeats });
+        const s = blockMeans(rep.success, 10);
+        const t = blockMeans(rep.truthful, 10);
+        return {
+          ...out,
+          curves: curves && config.reporterEpisodes > 0 ? [
+            { title: 'Reporter training (REINFORCE, planner in the loop)', x: s.x, y: s.y, xLabel: 'reporter training episodes', yLabel: 'task success (sampled reports)' },
+            { title: 'Reporter training: truthfulness', x: t.x, y: t.y, xLabel: 'reporter training episodes', yLabel: 'P(truthful-relevant report)' },
+          ] : [],
+        };
+      },
+    },
+    { name: `par-oracle-reporter${suffix}`, role: 'upper-bound', ...g, about: `a hand-written reporter that always tells the truth that matters${rule}`, run: (seed, config, ctx) => play(`par-oracle-reporter${suffix}`, oracleReporter, seed, config, ctx, { repeats }) },
+    { name: `par-noisy-reporter${suffix}`, role: 'ablation', ...g, about: `the untrained reporter (uniform over its four reports)${rule}`, run: (seed, config, ctx) => play(`par-noisy-reporter${suffix}`, noisyReporter(), seed, config, ctx, { repeats }) },
+    { name: `par-open-loop${suffix}`, role: 'ablation', ...g, about: `no reports: the planner hears nothing back${rule}`, run: (seed, config, ctx) => play(`par-open-loop${suffix}`, silentReporter, seed, config, ctx, { repeats }) },
+  ];
+}
+
+/** Inner Monologue's comparison under disturbances, the same repeat rule in both loops. */
+function imGroup(suffix: string, group: string, repeats: PlannerRepeats): Variant<Config>[] {
+  const rule = ` (planner repeats: ${repeats})`;
+  return [
+    { name: `im-closed-loop${suffix}`, role: 'method', group, about: `Inner Monologue: success detection ("Success: no.") in the prompt, under disturbances${rule}`, run: (seed, config, ctx) => play(`im-closed-loop${suffix}`, oracleReporter, seed, config, ctx, { successFeedback: true, disturbed: true, repeats }) },
+    { name: `im-open-loop${suffix}`, role: 'ablation', group, about: `the same under disturbances, without success detection${rule}`, run: (seed, config, ctx) => play(`im-open-loop${suffix}`, oracleReporter, seed, config, ctx, { successFeedback: false, disturbed: true, repeats }) },
+  ];
+}
+
 export const leaf: Leaf<typeof schema> = {
   meta: {
     leaf: 'par-tiny',
@@ -92,31 +135,13 @@ export const leaf: Leaf<typeof schema> = {
   schema,
   presets: {
     quick: { actorEpisodes: 6000, reporterEpisodes: 300, evalRooms: 24, trainRooms: 40 },
-    full: { actorEpisodes: 10000, reporterEpisodes: 300, evalRooms: 60, trainRooms: 40, noRepeatAblation: true },
+    full: { actorEpisodes: 10000, reporterEpisodes: 300, evalRooms: 60, trainRooms: 40, ruleAblation: true },
   },
   async check(_config, ctx) {
     await loadModelFor(ctx.model, PLANNER); // a model that cannot plan fails here, before any training
   },
   variants: (config) => [
-    {
-      name: 'par-trained-reporter',
-      role: 'method',
-      about: 'PAR: the reporter trained by RL with the planner in the loop',
-      run: async (seed, config, ctx) => {
-        const rep = await reporterOf(seed, config, ctx);
-        const out = await play('par-trained-reporter', rep.reporter, seed, config, ctx);
-        const s = blockMeans(rep.success, 10);
-        const t = blockMeans(rep.truthful, 10);
-        const curves = config.reporterEpisodes > 0 ? [
-          { title: 'Reporter training (REINFORCE, planner in the loop)', x: s.x, y: s.y, xLabel: 'reporter training episodes', yLabel: 'task success (sampled reports)' },
-          { title: 'Reporter training: truthfulness', x: t.x, y: t.y, xLabel: 'reporter training episodes', yLabel: 'P(truthful-relevant report)' },
-        ] : [];
-        return { ...out, curves };
-      },
-    },
-    { name: 'par-oracle-reporter', role: 'upper-bound', about: 'a hand-written reporter that always tells the truth that matters', run: (seed, config, ctx) => play('par-oracle-reporter', oracleReporter, seed, config, ctx) },
-    { name: 'par-noisy-reporter', role: 'ablation', about: 'the untrained reporter (uniform over its four reports)', run: (seed, config, ctx) => play('par-noisy-reporter', noisyReporter(), seed, config, ctx) },
-    { name: 'par-open-loop', role: 'ablation', about: 'no reports: the planner hears nothing back', run: (seed, config, ctx) => play('par-open-loop', silentReporter, seed, config, ctx) },
+    ...parGroup('', 'main', config.plannerRepeats, true),
     {
       name: 'pure-rl',
       role: 'baseline',
@@ -137,10 +162,7 @@ export const leaf: Leaf<typeof schema> = {
         };
       },
     },
-    { name: 'im-closed-loop', role: 'method', group: 'inner-monologue', about: 'Inner Monologue: success detection ("Success: no.") in the prompt, under disturbances', run: (seed, config, ctx) => play('im-closed-loop', oracleReporter, seed, config, ctx, { successFeedback: true, disturbed: true }) },
-    { name: 'im-open-loop', role: 'ablation', group: 'inner-monologue', about: 'the same under disturbances, without success detection', run: (seed, config, ctx) => play('im-open-loop', oracleReporter, seed, config, ctx, { successFeedback: false, disturbed: true }) },
-    ...(config.noRepeatAblation
-      ? [{ name: 'par-oracle-reporter-repeat-allowed', role: 'reference', about: "the oracle reporter with the planner's no-repeat rule off", run: (seed, config, ctx) => play('par-oracle-reporter-repeat-allowed', oracleReporter, seed, config, ctx, { noRepeat: false }) } satisfies Variant<Config>]
-      : []),
+    ...imGroup('', 'inner-monologue', config.imPlannerRepeats),
+    ...(config.ruleAblation ? [...parGroup('-no-rule', 'par-no-rule', 'always', false), ...imGroup('-after-failure', 'inner-monologue-after-failure', 'after-failure')] : []),
   ],
 };

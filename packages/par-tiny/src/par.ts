@@ -49,7 +49,9 @@ export const ParConfig = z.object({
   pureRlSteps: z.number().int().min(0).default(0).describe('env steps for the pure-RL baseline (0 = the actor + reporter budget)'),
   ...withDefaults(prefixed('pureRl', PpoConfig.pick({ learningRate: true, entCoef: true, gamma: true, hidden: true, nEnvs: true, nSteps: true })), { pureRlLearningRate: 5e-4, pureRlEntCoef: 0.02, pureRlGamma: 0.97 }),
   pureRlMaxSteps: z.number().int().positive().default(50).describe('pure-RL episode time limit'),
-  noRepeatAblation: z.boolean().default(false).describe("also run the oracle reporter without the planner's no-repeat rule"),
+  plannerRepeats: z.enum(['after-failure', 'never', 'always']).default('after-failure').describe("PAR: when the planner may give an instruction again (planner.ts): after the transcript marked it failed, never, or always (no rule)"),
+  imPlannerRepeats: z.enum(['after-failure', 'never', 'always']).default('always').describe("Inner Monologue's loops: the same rule in both (default none, as in the paper)"),
+  ruleAblation: z.boolean().default(false).describe('also run PAR without the rule (group "par-no-rule") and Inner Monologue with the after-failure rule (group "inner-monologue-after-failure")'),
 });
 export type ParConfig = z.infer<typeof ParConfig>;
 

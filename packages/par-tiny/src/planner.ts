@@ -8,11 +8,15 @@
  * prompt)) and taking the best, as SayCan and GLAM do, rather than by free generation: the 1 M-param
  * tiny-gpt always names *some* instruction when scored, while its free text may not parse.
  *
- * One decoding rule: an instruction already given is not offered again unless the transcript says it
- * failed ("Success: no."). Why: the tiny model copies the last line — after "Reporter: the yellow box
- * is bad." its top choice is "examine the yellow box" again (README, "What is simplified"); the
- * paper's 70 B Chinchilla planner needed no such rule. The rule reads only the transcript, so it
- * gives no variant information the others lack.
+ * One decoding rule, a config choice (`PlannerRepeats`): whether an instruction already given may be
+ * offered again —
+ *   'always'         no rule: the LLM alone decides (the papers' setting);
+ *   'never'          never again, in every loop alike;
+ *   'after-failure'  only when the transcript marked it failed ("Success: no."), which only Inner
+ *                    Monologue's closed loop writes — so this rule also reads the success feedback.
+ * Why a rule at all: the tiny model copies the last line — after "Reporter: the yellow box is bad."
+ * its top choice is "examine the yellow box" again (README, "What is simplified"); the paper's 70 B
+ * Chinchilla planner needed none. The README reports the results with and without it.
  */
 import type { LanguageModel } from '@rlllm/core';
 import type { ParState } from '@rlllm/env';
@@ -30,13 +34,16 @@ export interface Dialogue {
 
 export const newDialogue = (): Dialogue => ({ lines: [], given: new Map() });
 
+/** When an instruction already given may be offered again (see the header). */
+export type PlannerRepeats = 'always' | 'never' | 'after-failure';
+
 export class Planner {
   calls = 0;
   cacheHits = 0;
   private readonly cache = new Map<string, number[]>();
   constructor(
     private readonly lm: Scorer,
-    readonly opts: { noRepeat: boolean } = { noRepeat: true },
+    readonly opts: { repeats: PlannerRepeats } = { repeats: 'after-failure' },
   ) {}
 
   /** The prompt: task, dialogue, and the cue for the planner's next line. */
@@ -50,10 +57,10 @@ export class Planner {
       { verb: 'examine' as const, object: i },
       { verb: 'pick' as const, object: i },
     ]);
-    if (!this.opts.noRepeat) return all;
+    if (this.opts.repeats === 'always') return all;
     return all.filter((ins) => {
       const g = d.given.get(instructionText(ins, s));
-      return !g || g.failed;
+      return !g || (this.opts.repeats === 'after-failure' && g.failed);
     });
   }
 

@@ -1,10 +1,10 @@
 import { describe, it, expect } from 'vitest';
 import { candidateReports, reporterReward, SoftmaxReporter, REPORT_KINDS } from '../src/reporter.ts';
-import { Planner, type Scorer } from '../src/planner.ts';
+import { Planner, type Dialogue, type PlannerRepeats, type Scorer } from '../src/planner.ts';
 import { trainActor } from '../src/actor.ts';
 import { trainReporter, roomsFor } from '../src/par.ts';
 import { Rng } from '@rlllm/core';
-import { sampleParState, envRandom } from '@rlllm/env';
+import { envRandom, parObjectName, sampleParState } from '@rlllm/env';
 
 /** A stand-in planner LLM with the behaviour the paper assumes: pick up what it is told is good,
  *  otherwise examine the next object; it believes whatever the reporter says. */
@@ -57,5 +57,24 @@ describe('reporter', () => {
     const early = success.slice(0, 50).reduce((a, b) => a + b, 0) / 50;
     const late = success.slice(-50).reduce((a, b) => a + b, 0) / 50;
     expect(late).toBeGreaterThan(early);
+  });
+});
+
+describe("the planner's repeat rule (a config choice)", () => {
+  it('changes the choice on a hand case: never / after-failure / always', async () => {
+    // A stub LM that always prefers "examine" of object 0 — the copy-the-last-line habit the rule exists for.
+    const s = sampleParState(envRandom(11), 5, 'search');
+    const name = (o: number) => parObjectName(s.objects[o]!);
+    const stub: Scorer = { logProb: async (_p: string, conts: string[]) => conts.map((c) => (c === ` examine the ${name(0)}.` ? 0 : -1 - conts.indexOf(c) * 0.01)) };
+    const given = (failed: boolean): Dialogue => ({ lines: [`Planner: examine the ${name(0)}.`], given: new Map([[`examine the ${name(0)}`, { failed }]]) });
+    const choice = async (repeats: PlannerRepeats, failed: boolean) => {
+      const c = await new Planner(stub, { repeats }).next(s, 'Task: pick up the good object.', given(failed));
+      return `${c!.ins.verb} ${c!.ins.object}`;
+    };
+    expect(await choice('always', false)).toBe('examine 0');
+    expect(await choice('never', false)).not.toBe('examine 0');
+    expect(await choice('never', true)).not.toBe('examine 0');
+    expect(await choice('after-failure', false)).not.toBe('examine 0');
+    expect(await choice('after-failure', true)).toBe('examine 0');
   });
 });

@@ -18,3 +18,4 @@ export * from './leaf.ts';
 export * from './lm/index.ts';
 export * from './rl/rollout.ts';
 export * from './rl/lmPpo.ts';
+export * as compile from './compile/index.ts';

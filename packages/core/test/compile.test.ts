@@ -1,8 +1,8 @@
 /**
- * The compiled trainer against tfjs, the reference backend: MLP gradients, Adam and SGD steps (with
- * global-norm clipping), PPO's whole minibatch update against rl/ppo.ts itself, determinism (same
- * inputs → bit-identical outputs; 1 vs 2 intra-op threads), the per-shape session cache, and PPO
- * learning CartPole with the compiled update.
+ * The compiled trainer against tfjs, the reference backend: MLP gradients, Adam, RMSprop and SGD
+ * steps (with global-norm clipping), PPO's whole minibatch update against rl/ppo.ts itself,
+ * determinism (same inputs → bit-identical outputs; 1 vs 2 intra-op threads), the per-shape session
+ * cache, and PPO learning CartPole with the compiled update.
  *
  * "Relative" is relErr (test/compileRef.ts): max |a − b| / max(max |b|, 1e-6) over a tensor,
  * b the tfjs value. The GPT-2 parity tests live in tiny-lm (its tfjs Gpt is the reference, and
@@ -96,6 +96,7 @@ describe('compile: optimizer steps against tfjs', () => {
   const cases = [
     { name: 'Adam (ε 1e-5) with global-norm clipping at 0.5', opt: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-5 } as const, clip: 0.5, make: (lr: number) => tf.train.adam(lr, 0.9, 0.999, 1e-5) },
     { name: 'Adam without clipping', opt: { kind: 'adam', beta1: 0.8, beta2: 0.99, eps: 1e-7 } as const, clip: null, make: (lr: number) => tf.train.adam(lr, 0.8, 0.99, 1e-7) },
+    { name: 'RMSprop (ρ 0.99, ε 1e-5) with global-norm clipping at 0.5', opt: { kind: 'rmsprop', decay: 0.99, eps: 1e-5 } as const, clip: 0.5, make: (lr: number) => tf.train.rmsprop(lr, 0.99, 0, 1e-5) },
     { name: 'SGD with global-norm clipping at 1', opt: { kind: 'sgd' } as const, clip: 1, make: (lr: number) => tf.train.sgd(lr) },
   ];
   for (const c of cases) {

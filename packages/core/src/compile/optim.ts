@@ -7,6 +7,8 @@
  *     m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  p ← p − lr · (m / (1−β₁ᵗ)) / (√(v / (1−β₂ᵗ)) + ε)
  * - `adamw`: the same plus decoupled weight decay (Loshchilov & Hutter 2019), p ← p·(1 − lr·wd)
  *   before the Adam step, on matrices only (rank ≥ 2), as nanoGPT and tiny-lm's train.ts do.
+ * - `rmsprop`: Tieleman & Hinton 2012 as tfjs's `tf.train.rmsprop(lr, decay, 0, ε)` computes it
+ *   (no momentum; ε inside the root, unlike PyTorch): s ← ρs + (1−ρ)g²;  p ← p − lr·g / √(s + ε)
  * - `sgd`: p ← p − lr·g.
  * - `clipByGlobalNorm`: PyTorch's clip_grad_norm_ (and core's nn/mlp.ts): scale every gradient by
  *   min(1, maxNorm / (‖g‖ + 1e-6)), ‖g‖ the L2 norm of all gradients together.
@@ -17,11 +19,12 @@ import { add, addN, div, minimum, mul, pow, sqrt, sub, sum } from './ops.ts';
 export type OptimizerConfig =
   | { kind: 'adam'; beta1: number; beta2: number; eps: number }
   | { kind: 'adamw'; beta1: number; beta2: number; eps: number; weightDecay: number }
+  | { kind: 'rmsprop'; decay: number; eps: number }
   | { kind: 'sgd' };
 
 /** Names of the per-parameter state tensors (same shape as the parameter). */
 export function stateSlots(cfg: OptimizerConfig): string[] {
-  return cfg.kind === 'sgd' ? [] : ['m', 'v'];
+  return cfg.kind === 'sgd' ? [] : cfg.kind === 'rmsprop' ? ['ms'] : ['m', 'v'];
 }
 
 export function clipByGlobalNorm(grads: Tensor[], maxNorm: number): { grads: Tensor[]; norm: Tensor } {
@@ -48,6 +51,10 @@ export function applyOptimizer(
   step: Tensor,
 ): { params: Tensor[]; state: Tensor[][] } {
   if (cfg.kind === 'sgd') return { params: params.map((p, i) => sub(p, mul(grads[i]!, learningRate))), state: params.map(() => []) };
+  if (cfg.kind === 'rmsprop') {
+    const ms = params.map((_, i) => add(mul(state[i]![0]!, cfg.decay), mul(mul(grads[i]!, grads[i]!), 1 - cfg.decay)));
+    return { params: params.map((p, i) => sub(p, div(mul(grads[i]!, learningRate), sqrt(add(ms[i]!, cfg.eps))))), state: ms.map((m) => [m]) };
+  }
   const { beta1: b1, beta2: b2, eps } = cfg;
   const bc1 = sub(1, pow(step.graph.scalar(b1), step));
   const bc2 = sub(1, pow(step.graph.scalar(b2), step));

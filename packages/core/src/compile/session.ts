@@ -17,9 +17,9 @@ export interface SessionOptions {
   /** Threads inside one operator (default: the number of cores). */
   intraOpNumThreads?: number;
   /**
-   * Let idle intra-op threads spin between ops (ORT's default) instead of sleeping. Spinning
-   * shortens the hand-off between ops, but a spinning thread also keeps a core busy while JS works
-   * between runs (the PPO rollout); default: on.
+   * Let idle intra-op threads spin between ops (ORT's own default) instead of sleeping. Default
+   * off here: a spinning thread keeps a core busy while JS works between runs (the PPO rollout) and
+   * while other processes share the 2 cores; measured slower in both (README, "Design choices").
    */
   spinning?: boolean;
 }
@@ -40,7 +40,7 @@ export async function createSession(bytes: Uint8Array, opts: SessionOptions = {}
     interOpNumThreads: 1,
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
-    extra: { session: { intra_op: { allow_spinning: opts.spinning === false ? '0' : '1' } } },
+    extra: { session: { intra_op: { allow_spinning: opts.spinning ? '1' : '0' } } },
   });
 }
 

@@ -5,9 +5,10 @@ src/model.ts (GPT-2: pre-LN, learned positions, GELU tanh form, tied LM head, 4 
 cross-entropy, global-norm clipping at 1.0, and AdamW (lr 3e-3, betas 0.9/0.99, decay 0.1 on
 matrices only), as src/train.ts trains it.
 
-Run: /usr/bin/python3 torch_gpt_step.py [THREADS] [REPEATS]   (Debian's python3-torch)
-Prints one JSON line: the median step time over REPEATS timed steps (after 3 warm-up steps), the
-individual times, torch version and threads.
+Run: /usr/bin/python3 torch_gpt_step.py [THREADS,THREADS,...] [REPEATS]   (Debian's python3-torch)
+With several thread counts, the steps alternate between them (one step each per round), so a
+disturbance from another process hits them alike. Prints one JSON line: per thread count the median
+step time over REPEATS timed steps (after 3 warm-up rounds) and the individual times; torch version.
 """
 import json
 import math
@@ -61,8 +62,7 @@ class Gpt(nn.Module):
 
 
 def main():
-    if len(sys.argv) > 1:
-        torch.set_num_threads(int(sys.argv[1]))
+    thread_counts = [int(t) for t in sys.argv[1].split(",")] if len(sys.argv) > 1 else [torch.get_num_threads()]
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     torch.manual_seed(1)
     model = Gpt()
@@ -80,14 +80,15 @@ def main():
         opt.step()
         return loss.item()
 
-    for _ in range(3):
-        step()
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        step()
-        times.append(time.perf_counter() - t0)
-    print(json.dumps({"median_s": statistics.median(times), "times_s": times, "torch": torch.__version__, "threads": torch.get_num_threads()}))
+    times = {n: [] for n in thread_counts}
+    for i in range(repeats + 3):
+        for n in thread_counts:
+            torch.set_num_threads(n)
+            t0 = time.perf_counter()
+            step()
+            if i >= 3:
+                times[n].append(time.perf_counter() - t0)
+    print(json.dumps({"torch": torch.__version__, "threads": {str(n): {"median_s": statistics.median(t), "times_s": t} for n, t in times.items()}}))
 
 
 if __name__ == "__main__":

@@ -5,9 +5,10 @@
  *   tfjs-wasm   train.ts's loop (`train`, one step per call), the bake's trainer today
  *   ORT         core's compiled step (forward + backward + clip + AdamW in one onnxruntime run),
  *               1 and 2 intra-op threads; plus the variants behind the design choices: idle threads
- *               spinning, and the embedding gradient as a ScatterElements-add instead of a one-hot product
+ *               spinning, and the embedding gradient as a one-hot product instead of a ScatterElements-add
  *   PyTorch     bench/torch_gpt_step.py (the same model and step), run by /usr/bin/python3 with
- *               Debian's python3-torch, 1 and 2 threads — skipped with a notice when torch is absent
+ *               Debian's python3-torch, 1 and 2 threads (interleaved) — skipped with a notice when
+ *               torch is absent
  *
  * Medians over repeats after warm-up steps, every ratio against a reference measured in this run.
  * Also reports what compiling a new batch shape costs (graph build + session creation), per
@@ -57,9 +58,11 @@ const backend = await initTf('wasm');
   model.dispose();
 }
 
-// ORT: the compiled step.
-async function ort(threads: number, variant: { spinning?: boolean; embeddingGrad?: GatherGrad } = {}) {
-  const step = new CompiledStep(
+// ORT: the compiled step. The variants run interleaved, one step each per round, so a disturbance
+// from another process hits them alike; the spinning variant runs alone (its idle threads would
+// slow whichever variant runs next).
+function ortStep(threads: number, variant: { spinning?: boolean; embeddingGrad?: GatherGrad } = {}) {
+  return new CompiledStep(
     {
       params: gptParams(config),
       loss: (p, b) => ({ loss: lmLoss(gptForward(p, config, b.ids!, { embeddingGrad: variant.embeddingGrad }).logits, b.ids!) }),
@@ -69,39 +72,45 @@ async function ort(threads: number, variant: { spinning?: boolean; embeddingGrad
     initGptWeights(config, 1),
     { intraOpNumThreads: threads, spinning: variant.spinning ?? false },
   );
-  const r = new Rng(2);
-  const times: number[] = [];
-  for (let i = 0; i < repeats + 3; i++) {
-    const ids = windows(r);
-    const t0 = performance.now();
-    await step.step({ ids: { data: ids, shape: [B, T] } }, hp.lr);
-    if (i >= 3) times.push(performance.now() - t0);
-  }
-  const compile = step.compileStats[0]!;
-  await step.dispose();
-  return { ms: median(times), compile };
 }
 
-const o1 = await ort(1);
-rows.push({ name: 'ORT', threads: 1, ms: o1.ms });
-const o2 = await ort(2);
-rows.push({ name: 'ORT', threads: 2, ms: o2.ms });
-rows.push({ name: 'ORT, idle threads spinning', threads: 2, ms: (await ort(2, { spinning: true })).ms });
-rows.push({ name: 'ORT, embedding gradient by ScatterElements', threads: 2, ms: (await ort(2, { embeddingGrad: 'scatter' })).ms });
+async function timeInterleaved(steps: CompiledStep[]): Promise<number[]> {
+  const r = new Rng(2);
+  const times: number[][] = steps.map(() => []);
+  for (let i = 0; i < repeats + 3; i++) {
+    const ids = windows(r);
+    for (const [k, step] of steps.entries()) {
+      const t0 = performance.now();
+      await step.step({ ids: { data: ids, shape: [B, T] } }, hp.lr);
+      if (i >= 3) times[k]!.push(performance.now() - t0);
+    }
+  }
+  for (const step of steps) await step.dispose();
+  return times.map(median);
+}
+
+const variants = [ortStep(1), ortStep(2), ortStep(2, { embeddingGrad: 'onehot' })];
+const [ms1, ms2, msOnehot] = await timeInterleaved(variants);
+const compile = variants[1]!.compileStats[0]!;
+rows.push({ name: 'ORT', threads: 1, ms: ms1! });
+rows.push({ name: 'ORT', threads: 2, ms: ms2! });
+rows.push({ name: 'ORT, embedding gradient by a one-hot product', threads: 2, ms: msOnehot! });
+rows.push({ name: 'ORT, idle threads spinning', threads: 2, ms: (await timeInterleaved([ortStep(2, { spinning: true })]))[0]! });
 
 // PyTorch, if Debian's python3-torch is installed.
 const python = '/usr/bin/python3';
 const hasTorch = spawnSync(python, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
 const torchMs: number[] = [];
 if (!hasTorch) console.log(`PyTorch reference skipped: ${python} cannot import torch (apt install python3-torch libopenblas0-pthread)`);
-else
-  for (const threads of [1, 2]) {
-    const p = spawnSync(python, [path.join(here, 'torch_gpt_step.py'), String(threads), String(repeats)], { encoding: 'utf8' });
-    if (p.status !== 0) throw new Error(`torch_gpt_step.py failed: ${p.stderr}`);
-    const res = JSON.parse(p.stdout.trim().split('\n').pop()!) as { median_s: number; torch: string };
-    rows.push({ name: `PyTorch ${res.torch}`, threads, ms: res.median_s * 1000 });
-    torchMs.push(res.median_s * 1000);
+else {
+  const p = spawnSync(python, [path.join(here, 'torch_gpt_step.py'), '1,2', String(repeats)], { encoding: 'utf8' });
+  if (p.status !== 0) throw new Error(`torch_gpt_step.py failed: ${p.stderr}`);
+  const res = JSON.parse(p.stdout.trim().split('\n').pop()!) as { torch: string; threads: Record<string, { median_s: number }> };
+  for (const [threads, r] of Object.entries(res.threads)) {
+    rows.push({ name: `PyTorch ${res.torch}`, threads, ms: r.median_s * 1000 });
+    torchMs.push(r.median_s * 1000);
   }
+}
 
 const tfMs = rows[0]!.ms;
 const bestTorch = torchMs.length ? Math.min(...torchMs) : NaN;
@@ -110,7 +119,7 @@ console.log('| trainer | threads | step | vs tfjs-wasm | vs best PyTorch |');
 console.log('|---|---|---|---|---|');
 for (const r of rows)
   console.log(`| ${r.name} | ${r.threads} | ${r.ms.toFixed(0)} ms | ${(tfMs / r.ms).toFixed(1)}× | ${Number.isNaN(bestTorch) ? '-' : (bestTorch / r.ms).toFixed(2) + '×'} |`);
-console.log(`\ncompiling the 16×128 training graph: ${o2.compile.nodes} ONNX nodes, build ${o2.compile.buildMs.toFixed(0)} ms, session creation ${o2.compile.sessionMs.toFixed(0)} ms`);
+console.log(`\ncompiling the 16×128 training graph: ${compile.nodes} ONNX nodes, build ${compile.buildMs.toFixed(0)} ms, session creation ${compile.sessionMs.toFixed(0)} ms`);
 
 // What a new batch shape costs: one graph + session per (B, T).
 {

@@ -2,8 +2,8 @@
  * A compiled training step: forward, loss, backward, optional global-norm clipping and the
  * optimizer update as one ONNX graph, run by onnxruntime-node.
  *
- *   inputs:  every parameter, every optimizer slot, the batch, `learningRate`, `step`
- *   outputs: the new parameters and slots, `loss`, `gradNorm`, and the statistics the loss names
+ *   inputs:  every parameter, the optimizer's state vectors (`opt:m`, …), the batch, `learningRate`, `step`
+ *   outputs: the new parameters and state, `loss`, `gradNorm`, and the statistics the loss names
  *
  * Parameters and optimizer state live as ORT tensors in two alternating sets: a run reads set A and
  * writes its new values straight into set B (ORT's pre-allocated outputs), then the sets swap — no
@@ -21,7 +21,8 @@ import type { Tensor } from './graph.ts';
 import { Graph } from './graph.ts';
 import { grad } from './grad.ts';
 import { toOnnx } from './onnx.ts';
-import { applyOptimizer, clipByGlobalNorm, globalNorm, stateSlots, type OptimizerConfig } from './optim.ts';
+import { applyOptimizer, clipScale, flatten, globalNorm, stateSlots, type OptimizerConfig } from './optim.ts';
+import { mul } from './ops.ts';
 import { createSession, dtypeOf, ort, toOrt, type Feed, type SessionOptions } from './session.ts';
 
 export interface ParamSpec {
@@ -57,7 +58,8 @@ interface Compiled {
   statNames: string[];
 }
 
-const stateName = (slot: string, param: string) => `${slot}:${param}`;
+/** The optimizer's flat state vectors are graph inputs `opt:<slot>`. */
+const stateName = (slot: string) => `opt:${slot}`;
 const newName = (name: string) => `new:${name}`;
 
 export class CompiledStep {
@@ -76,19 +78,15 @@ export class CompiledStep {
     weights: Weights,
     readonly options: SessionOptions = {},
   ) {
-    const slots = stateSlots(spec.optimizer);
-    this.stateNames = spec.params.flatMap((p) => slots.map((s) => stateName(s, p.name)));
+    this.stateNames = stateSlots(spec.optimizer).map(stateName);
     for (const p of spec.params) {
       const w = weights.get(p.name);
       if (!w) throw new Error(`CompiledStep: no initial weights for ${p.name}`);
       if (w.shape.join('x') !== p.shape.join('x')) throw new Error(`CompiledStep: ${p.name} has shape [${w.shape}], the spec says [${p.shape}]`);
     }
     this.setWeights(weights);
-    for (const p of spec.params)
-      for (const s of slots) {
-        const n = p.shape.reduce((a, b) => a * b, 1);
-        this.current.set(stateName(s, p.name), new ort.Tensor('float32', new Float32Array(n), [...p.shape]));
-      }
+    const total = spec.params.reduce((n, p) => n + p.shape.reduce((a, b) => a * b, 1), 0);
+    for (const name of this.stateNames) this.current.set(name, new ort.Tensor('float32', new Float32Array(total), [total]));
     for (const [name, t] of this.current) this.spare.set(name, new ort.Tensor('float32', new Float32Array(t.size), t.dims));
   }
 
@@ -152,7 +150,7 @@ export class CompiledStep {
     }
   }
 
-  /** A copy of the optimizer state, keyed `slot:param` (e.g. `m:h.0.ln_1.weight`). */
+  /** A copy of the optimizer state: one vector per slot (`opt:m`, `opt:v`), parameters in spec order. */
   getState(): Map<string, Float32Array> {
     return new Map(this.stateNames.map((n) => [n, Float32Array.from(this.current.get(n)!.data as Float32Array)]));
   }
@@ -172,22 +170,18 @@ export class CompiledStep {
     const g = new Graph();
     const p = this.paramInputs(g);
     const params = spec.params.map((s) => p[s.name]!);
-    const slots = stateSlots(spec.optimizer);
-    const state = spec.params.map((s) => slots.map((slot) => g.input(stateName(slot, s.name), s.shape)));
+    const n = params.reduce((k, t) => k + t.size, 0);
+    const state = this.stateNames.map((name) => g.input(name, [n]));
     const learningRate = g.input('learningRate', []);
     const step = g.input('step', []);
     const { loss, stats = {} } = spec.loss(p, this.batchInputs(g, batch));
     const grads = grad(loss, params);
-    let clipped = grads;
-    let norm: Tensor;
-    if (spec.maxGradNorm != null) ({ grads: clipped, norm } = clipByGlobalNorm(grads, spec.maxGradNorm));
-    else norm = globalNorm(grads);
-    const next = applyOptimizer(spec.optimizer, params, clipped, state, learningRate, step);
+    const norm = globalNorm(grads);
+    const flatGrad = spec.maxGradNorm != null ? mul(flatten(grads), clipScale(norm, spec.maxGradNorm)) : flatten(grads);
+    const next = applyOptimizer(spec.optimizer, params, flatGrad, state, learningRate, step);
     const outputs: [string, Tensor][] = [['loss', loss], ['gradNorm', norm], ...Object.entries(stats)];
-    spec.params.forEach((s, i) => {
-      outputs.push([newName(s.name), next.params[i]!]);
-      slots.forEach((slot, j) => outputs.push([newName(stateName(slot, s.name)), next.state[i]![j]!]));
-    });
+    spec.params.forEach((s, i) => outputs.push([newName(s.name), next.params[i]!]));
+    this.stateNames.forEach((name, j) => outputs.push([newName(name), next.state[j]!]));
     const compiled = await this.createCompiled(key, toOnnx(outputs, 'train_step'), t0, Object.keys(stats));
     this.steps.set(key, compiled);
     return compiled;

@@ -14,7 +14,8 @@
  *   min(1, maxNorm / (‖g‖ + 1e-6)), ‖g‖ the L2 norm of all gradients together.
  *
  * The update runs on all parameters at once, flattened into one vector (and the optimizer state
- * is kept flat): the same elementwise arithmetic as per-parameter updates, but ~15 ONNX nodes
+ * is kept flat): the same elementwise arithmetic as per-parameter updates (tiny-gpt's weights after
+ * three AdamW steps came out bit-identical to the per-parameter version's), but ~15 ONNX nodes
  * instead of ~14 per parameter. For PPO's two small networks that cut the onnxruntime time of a
  * minibatch step from 0.39 to 0.23 ms (it was mostly per-node dispatch). The norm is still summed
  * per parameter first, as tfjs does.

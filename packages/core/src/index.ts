@@ -23,3 +23,4 @@ export * from './taxonomy.ts';
 export * from './lm/index.ts';
 export * from './rl/rollout.ts';
 export * from './rl/lmPpo.ts';
+export * as compile from './compile/index.ts';

@@ -81,6 +81,8 @@ export interface Variant<C> {
   about: string;
   /** A second comparison in the same leaf (e.g. PAR's Inner Monologue pair) has its own group and method. */
   group?: string;
+  /** For a method: the variants it is compared with, when they are not its group's ablations and baselines. */
+  compareTo?: string[];
   run(seed: number, config: C, ctx: SeedContext): Promise<VariantOutput>;
 }
 
@@ -280,7 +282,8 @@ export function aggregate<C>(variants: Variant<C>[], outcomes: SeedOutcome[], hi
       ['metric', (o, name) => o.variants[name]!.metric],
       ...pairedStats.map((path) => [path, (o: SeedOutcome, name: string) => statAt(o.variants[name]!.stats, path)] as [string, (o: SeedOutcome, name: string) => number]),
     ];
-    for (const other of inGroup.filter((v) => COMPARED_ROLES.includes(v.role))) {
+    const others = method.compareTo ? method.compareTo.map((n) => variants.find((v) => v.name === n)!).filter((v) => v && COMPARED_ROLES.includes(v.role)) : inGroup.filter((v) => COMPARED_ROLES.includes(v.role));
+    for (const other of others) {
       for (const [measure, get] of measures) {
         const diff = pairedDifference(outcomes.map((o) => get(o, method.name)), outcomes.map((o) => get(o, other.name)));
         if (diff.n === 0) continue;

@@ -33,7 +33,9 @@ export const EllmConfig = z.object({
   totalSteps: z.number().int().min(1000).default(30_000).describe('env steps of pretraining per variant and seed'),
   episodeSteps: z.number().int().min(10).default(100).describe('steps per episode (time limit)'),
   goalsPerStep: z.number().int().min(1).max(12).default(3).describe('k: suggested goals active at each step (ELLM)'),
-  threshold: z.number().min(0).max(1).default(0.14).describe('similarity threshold for the goal-achieved reward (measured, see README)'),
+  threshold: z.number().min(0).max(1).default(0.14).describe('likelihood-similarity threshold of the goal-achieved reward, ellm and oracle (measured on true matches, see README)'),
+  openThreshold: z.number().min(-1).max(1).default(0.9).describe('ellm-open: cosine threshold of goal and caption embeddings (set a priori, not tuned on true matches)'),
+  suggestionTokens: z.number().int().min(4).default(24).describe('ellm-open: new tokens the LM may write per suggestion list'),
   noveltyBeta: z.number().min(0).default(0.3).describe('count bonus scale β/√N(s)'),
   // The goal-conditioned agent is core's DQN (its learner and its fields), with this task's settings.
   ...withDefaults(
@@ -99,17 +101,17 @@ export function similarityProbe(sim: number[][], threshold: number): ProbeResult
 
 /**
  * ELLM's intrinsic reward for one transition (Du et al. 2023, eq. 1): the best similarity between the
- * caption and a goal that was suggested and not yet rewarded this episode, if it clears the
- * threshold; else 0. Returns the goal credited (the caller adds it to `rewarded`: no goal pays twice
- * in an episode, the paper's novelty condition).
+ * transition's caption and a goal that was suggested and not yet rewarded this episode, if it clears
+ * the threshold; else 0. `similarity(g)` is goal g's similarity to this caption. Returns the goal
+ * credited (the caller adds it to `rewarded`: no goal pays twice in an episode, the paper's novelty
+ * condition).
  */
-export function intrinsicReward(sim: number[][], suggested: readonly number[], caption: number, rewarded: ReadonlySet<number>, threshold: number): { reward: number; goal: number | null } {
-  if (caption < 0) return { reward: 0, goal: null };
+export function intrinsicReward<G>(similarity: (goal: G) => number, suggested: readonly G[], rewarded: ReadonlySet<G>, threshold: number): { reward: number; goal: G | null } {
   let best = 0;
-  let goal: number | null = null;
+  let goal: G | null = null;
   for (const g of suggested) {
     if (rewarded.has(g)) continue;
-    const s = sim[g]![caption]!;
+    const s = similarity(g);
     if (s >= threshold && s > best) [best, goal] = [s, g];
   }
   return { reward: best, goal };
@@ -139,8 +141,73 @@ export class GoalSuggester {
 }
 
 /** The k best-ranked goals not yet rewarded this episode. */
-export function topGoals(ranked: readonly number[], rewarded: ReadonlySet<number>, k: number): number[] {
+export function topGoals<G>(ranked: readonly G[], rewarded: ReadonlySet<G>, k: number): G[] {
   return ranked.filter((g) => !rewarded.has(g)).slice(0, k);
+}
+
+/** What the LM wrote after "<observation> Suggested goals:", read as goals. */
+export interface Suggestions {
+  /** The parsed goals, in the order written, without repeats. */
+  goals: string[];
+  /** Pieces that did not read as a goal (empty, not words, too long). */
+  unparsable: number;
+  raw: string;
+}
+
+/**
+ * A suggestion is 1–6 lower-case words; the text is read up to its first period and split at commas
+ * and "and" — the corpus' list form ("collect wood, place a table and make a pickaxe.").
+ */
+export function parseSuggestions(raw: string): Omit<Suggestions, 'raw'> {
+  const text = raw.split('.')[0]!;
+  const pieces = text.split(/,|\band\b/).map((p) => p.trim().toLowerCase()).filter((p) => p.length > 0);
+  const goals: string[] = [];
+  let unparsable = text.trim().length === 0 ? 1 : 0;
+  for (const p of pieces) {
+    if (!/^[a-z]+( [a-z]+){0,5}$/.test(p)) unparsable++;
+    else if (!goals.includes(p)) goals.push(p);
+  }
+  return { goals, unparsable };
+}
+
+/**
+ * ELLM's open-ended suggester (Du et al. 2023 §3.1): the LM *generates* goals for the observation —
+ * greedy decoding after the corpus' prompt, read by `parseSuggestions` — instead of ranking a fixed
+ * list. Cached per observation text (greedy decoding is a function of the prompt).
+ */
+export class GoalGenerator {
+  private cache = new Map<string, Suggestions>();
+  constructor(
+    private lm: LanguageModel,
+    readonly maxNewTokens = 24,
+  ) {}
+
+  async suggest(observation: string): Promise<Suggestions> {
+    let hit = this.cache.get(observation);
+    if (!hit) {
+      const raw = await this.lm.generate(`${observation} Suggested goals:`, { maxNewTokens: this.maxNewTokens, stop: ['\n'] });
+      hit = { ...parseSuggestions(raw), raw };
+      this.cache.set(observation, hit);
+    }
+    return hit;
+  }
+}
+
+/** Cosine similarities through the LM's (normalized) embeddings, with every text embedded once. */
+export class EmbeddingSimilarity {
+  private cache = new Map<string, Float32Array>();
+  constructor(private lm: LanguageModel) {}
+
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    const missing = [...new Set(texts.filter((t) => !this.cache.has(t)))];
+    if (missing.length) (await this.lm.embed(missing)).forEach((v, i) => this.cache.set(missing[i]!, v));
+    return texts.map((t) => this.cache.get(t)!);
+  }
+
+  async cosine(a: string, b: string): Promise<number> {
+    const [x, y] = await this.embed([a, b]);
+    return x!.reduce((s, v, i) => s + v * y![i]!, 0);
+  }
 }
 
 // ── §4 Reward-free pretraining ──────────────────────────────────────────────────────────────
@@ -157,28 +224,38 @@ export function topGoals(ranked: readonly number[], rewarded: ReadonlySet<number
  *   reward = the variant's intrinsic reward only; the env's own (achievement) reward is never used.
  *
  * Variants (the paper's pretraining comparison, Fig. 3):
- *   none     ε-greedy DQN with no reward at all (exploration is the ε schedule alone);
- *   novelty  count-based bonus β/√N(s) on the next state's text observation (what is in view + the
- *            inventory), standing in for the paper's novelty baselines (APT, RND);
- *   ellm     LLM-suggested goals (top k by log-probability), similarity reward, once per goal per episode;
- *   oracle   the true feasible next achievements as goals (the paper's "ELLM with oracle goals" upper bound),
- *            same reward machinery.
+ *   none       ε-greedy DQN with no reward at all (exploration is the ε schedule alone);
+ *   novelty    count-based bonus β/√N(s) on the next state's text observation (what is in view + the
+ *              inventory), standing in for the paper's novelty baselines (APT, RND);
+ *   ellm       LLM-ranked goals from the 12 achievement phrases (top k by log-probability), the
+ *              likelihood similarity with its threshold — both privileged (the phrases are the true
+ *              achievements, the threshold was measured on true matches; README);
+ *   ellm-open  the paper's open-ended form: the LLM generates goal text (GoalGenerator), goal and
+ *              caption are embedded, cosine ≥ openThreshold pays; unparsable and infeasible
+ *              suggestions are counted;
+ *   oracle     the true feasible next achievements as goals (the paper's "ELLM with oracle goals" upper bound),
+ *              same reward machinery as ellm.
  */
-export const VARIANTS = ['none', 'novelty', 'ellm', 'oracle'] as const;
+export const VARIANTS = ['none', 'novelty', 'ellm', 'ellm-open', 'oracle'] as const;
 export type Variant = (typeof VARIANTS)[number];
 
 export interface Shared {
-  /** goal × caption similarity (ellm.ts). */
+  /** goal × caption likelihood similarity (closed goal set). */
   sim: number[][];
   captions: string[];
-  /** LM embedding of each goal phrase (the goal-conditioning input). */
+  /** LM embedding of each achievement's goal phrase (the goal-conditioning input of ellm and oracle). */
   goalEmb: Float32Array[];
   suggester: GoalSuggester | null;
+  /** Open-ended: generated suggestions and embedding similarity. */
+  generator: GoalGenerator | null;
+  embeddings: EmbeddingSimilarity | null;
 }
 
 export interface EpisodeLog {
   /** Env steps at the end of the episode. */
   step: number;
+  /** The world the episode started in (every variant of a seed sees the same sequence). */
+  world: string;
   /** Achievement ids unlocked in the episode. */
   unlocked: string[];
   /** Intrinsic return. */
@@ -188,9 +265,67 @@ export interface EpisodeLog {
   /** Goal-suggestion precision: active goals that were feasible (ground truth) / active goals. */
   goalsFeasible: number;
   goalsActive: number;
+  /** Open-ended suggestions this episode (per step): pieces that did not parse, goals that name no achievement. */
+  suggestionsUnparsable: number;
+  suggestionsUnknown: number;
 }
 
 const ACH_IDS = CRAFTER_ACHIEVEMENTS.map((a) => a.id);
+const ACH_BY_GOAL = new Map(CRAFTER_ACHIEVEMENTS.map((a) => [a.goal, a.id]));
+
+/** An active goal: its text, the embedding the agent is conditioned on, the achievement it names (if it names one). */
+interface Goal {
+  text: string;
+  emb: Float32Array;
+  achievement: string | null;
+}
+
+/** Where a variant's goals come from and how a caption is judged against them. */
+interface GoalMode {
+  /** At most k goals for the current observation, none rewarded this episode; and what the suggestion step saw. */
+  goals(env: TinyCrafter, rewarded: ReadonlySet<string>): Promise<{ goals: Goal[]; unparsable: number; unknown: number }>;
+  /** Similarity of a caption to a goal, in the mode's own scale. */
+  similarity(goal: Goal, caption: string): Promise<number>;
+  threshold: number;
+}
+
+function goalMode(variant: Variant, cfg: EllmConfig, shared: Shared): GoalMode | null {
+  const closed = (id: string): Goal => {
+    const i = ACH_IDS.indexOf(id);
+    return { text: CRAFTER_ACHIEVEMENTS[i]!.goal, emb: shared.goalEmb[i]!, achievement: id };
+  };
+  // The closed set's similarity: the likelihood matrix over the env's finite caption set.
+  const likelihood = async (g: Goal, caption: string) => {
+    const c = shared.captions.indexOf(caption);
+    return c < 0 ? 0 : shared.sim[ACH_IDS.indexOf(g.achievement!)]![c]!;
+  };
+  if (variant === 'ellm')
+    return {
+      goals: async (env, rewarded) => ({ goals: topGoals((await shared.suggester!.rank(env.text())).map((g) => ACH_IDS[g]!), new Set([...rewarded].map((t) => ACH_BY_GOAL.get(t)!)), cfg.goalsPerStep).map(closed), unparsable: 0, unknown: 0 }),
+      similarity: likelihood,
+      threshold: cfg.threshold,
+    };
+  if (variant === 'oracle')
+    return {
+      goals: async (env, rewarded) => ({ goals: topGoals(env.feasibleAchievements(), new Set([...rewarded].map((t) => ACH_BY_GOAL.get(t)!)), cfg.goalsPerStep).map(closed), unparsable: 0, unknown: 0 }),
+      similarity: likelihood,
+      threshold: cfg.threshold,
+    };
+  if (variant === 'ellm-open') {
+    const emb = shared.embeddings!;
+    return {
+      goals: async (env, rewarded) => {
+        const s = await shared.generator!.suggest(env.text());
+        const texts = topGoals(s.goals, rewarded, cfg.goalsPerStep);
+        const vecs = await emb.embed(texts);
+        return { goals: texts.map((t, i) => ({ text: t, emb: vecs[i]!, achievement: ACH_BY_GOAL.get(t) ?? null })), unparsable: s.unparsable, unknown: texts.filter((t) => !ACH_BY_GOAL.has(t)).length };
+      },
+      similarity: (g, caption) => emb.cosine(g.text, caption),
+      threshold: cfg.openThreshold,
+    };
+  }
+  return null;
+}
 
 /** Reference: distinct achievements per episode of a uniformly random policy (no learning), in the worlds of `worldSeed`. */
 export function randomPolicyScore(rng: Rng, worldSeed: number, episodes: number, episodeSteps: number): number {
@@ -220,27 +355,23 @@ export async function pretrain(variant: Variant, cfg: EllmConfig, rng: Rng, worl
   const buffer = new ReplayBuffer(cfg.bufferSize, dim);
   const counts = new Map<string, number>();
   const episodes: EpisodeLog[] = [];
-  const usesGoals = variant === 'ellm' || variant === 'oracle';
+  const mode = goalMode(variant, cfg, shared);
 
   let { obs } = env.reset({ seed: worldSeed });
-  let rewarded = new Set<number>();
-  let credited: string[] = [];
-  let intrinsic = 0;
-  let goalsFeasible = 0;
-  let goalsActive = 0;
+  const fresh = () => ({ world: env.grid.join(''), rewarded: new Set<string>(), credited: [] as string[], intrinsic: 0, goalsFeasible: 0, goalsActive: 0, suggestionsUnparsable: 0, suggestionsUnknown: 0 });
+  let ep = fresh();
 
-  const goalsNow = async (): Promise<number[]> => {
-    if (variant === 'ellm') return topGoals(await shared.suggester!.rank(env.text()), rewarded, cfg.goalsPerStep);
-    if (variant === 'oracle') return topGoals(env.feasibleAchievements().map((id) => ACH_IDS.indexOf(id)), rewarded, cfg.goalsPerStep);
-    return [];
+  const goalsNow = async (): Promise<Goal[]> => {
+    if (!mode) return [];
+    const g = await mode.goals(env, ep.rewarded);
+    ep.suggestionsUnparsable += g.unparsable;
+    ep.suggestionsUnknown += g.unknown;
+    return g.goals;
   };
-  const input = (o: Float32Array, goals: number[]): Float32Array => {
+  const input = (o: Float32Array, goals: Goal[]): Float32Array => {
     const x = new Float32Array(dim);
     x.set(o, 0);
-    for (const g of goals) {
-      const e = shared.goalEmb[g]!;
-      for (let i = 0; i < gDim; i++) x[sDim + i]! += e[i]! / goals.length;
-    }
+    for (const g of goals) for (let i = 0; i < gDim; i++) x[sDim + i]! += g.emb[i]! / goals.length;
     return x;
   };
   let goals = await goalsNow();
@@ -248,10 +379,10 @@ export async function pretrain(variant: Variant, cfg: EllmConfig, rng: Rng, worl
 
   for (let step = 1; step <= cfg.totalSteps; step++) {
     const eps = linearSchedule(cfg.startEpsilon, cfg.endEpsilon, cfg.explorationFraction * cfg.totalSteps, step);
-    if (usesGoals) {
+    if (mode) {
       const feasible = env.feasibleAchievements();
-      goalsActive += goals.length;
-      goalsFeasible += goals.filter((g) => feasible.includes(ACH_IDS[g]!)).length;
+      ep.goalsActive += goals.length;
+      ep.goalsFeasible += goals.filter((g) => g.achievement !== null && feasible.includes(g.achievement)).length;
     }
     const a = rng.random() < eps ? rng.int(nA) : argmaxRow(forward(online, x, 1), 0, nA);
     const r = env.step(a);
@@ -261,28 +392,28 @@ export async function pretrain(variant: Variant, cfg: EllmConfig, rng: Rng, worl
       const n = (counts.get(key) ?? 0) + 1;
       counts.set(key, n);
       reward = cfg.noveltyBeta / Math.sqrt(n);
-    } else if (usesGoals) {
-      const res = intrinsicReward(shared.sim, goals, shared.captions.indexOf(r.info.caption as string), rewarded, cfg.threshold);
+    } else if (mode) {
+      const caption = r.info.caption as string;
+      const sims = new Map<string, number>();
+      for (const g of goals) sims.set(g.text, await mode.similarity(g, caption));
+      const res = intrinsicReward((t: string) => sims.get(t)!, goals.map((g) => g.text), ep.rewarded, mode.threshold);
       reward = res.reward;
       if (res.goal !== null) {
-        rewarded.add(res.goal);
-        credited.push(CRAFTER_ACHIEVEMENTS[res.goal]!.goal);
+        ep.rewarded.add(res.goal);
+        ep.credited.push(res.goal);
       }
     }
-    intrinsic += reward;
+    ep.intrinsic += reward;
     obs = r.obs;
     const nextGoals = await goalsNow();
     const xNext = input(obs, nextGoals);
     // Truncation is not terminal: bootstrap through the time limit (as core's dqn.ts).
     buffer.add(x, a, reward, xNext, false);
     if (r.truncated) {
-      episodes.push({ step, unlocked: [...env.unlocked], intrinsic, credited, goalsFeasible, goalsActive });
+      const { rewarded: _r, ...log } = ep;
+      episodes.push({ step, unlocked: [...env.unlocked], ...log });
       obs = env.reset().obs;
-      rewarded = new Set();
-      credited = [];
-      intrinsic = 0;
-      goalsFeasible = 0;
-      goalsActive = 0;
+      ep = fresh();
       goals = await goalsNow();
       x = input(obs, goals);
     } else {

@@ -3,9 +3,9 @@
  * TinyCrafter (ellm.ts §4) with one exploration signal each, scored by the ground-truth achievements
  * unlocked per episode late in pretraining (ELLM Fig. 3).
  */
-import { initTf, loadModelFor, mean, type Leaf, type RoleNeeds, type SeedContext, type Variant } from '@rlllm/core';
+import { initTf, loadModelFor, mean, type Leaf, type RoleNeeds, type SeedContext, type StatTree, type Variant } from '@rlllm/core';
 import { CRAFTER_ACHIEVEMENTS, CRAFTER_NOOP_CAPTIONS } from '@rlllm/env';
-import { EllmConfig, embeddingSimilarity, GoalSuggester, likelihoodSimilarity, pretrain, randomPolicyScore, similarityProbe, type EpisodeLog, type Shared, type Variant as Signal } from './ellm.ts';
+import { EllmConfig, EmbeddingSimilarity, embeddingSimilarity, GoalGenerator, GoalSuggester, likelihoodSimilarity, pretrain, randomPolicyScore, similarityProbe, type EpisodeLog, type Shared, type Variant as Signal } from './ellm.ts';
 
 export const schema = EllmConfig;
 export type Config = EllmConfig;
@@ -28,7 +28,7 @@ async function llmPieces(config: Config, ctx: SeedContext): Promise<Shared> {
     const sim = await likelihoodSimilarity(lm, GOALS, CAPTIONS);
     const embSim = await embeddingSimilarity(lm, GOALS, CAPTIONS);
     const probe = { likelihood: similarityProbe(sim, config.threshold), embeddingCosine: similarityProbe(embSim, similarityProbe(embSim, 0).bestThreshold) };
-    const pieces: Shared = { sim, captions: CAPTIONS, goalEmb: await lm.embed(GOALS), suggester: new GoalSuggester(lm, GOALS) };
+    const pieces: Shared = { sim, captions: CAPTIONS, goalEmb: await lm.embed(GOALS), suggester: new GoalSuggester(lm, GOALS), generator: new GoalGenerator(lm, config.suggestionTokens), embeddings: new EmbeddingSimilarity(lm) };
     const examples = Object.fromEntries(await Promise.all(SUGGESTION_PROBES.map(async (o) => [o, (await pieces.suggester!.rank(o)).slice(0, config.goalsPerStep).map((g) => GOALS[g]!)])));
     return { pieces, probe, examples };
   });
@@ -39,11 +39,12 @@ async function llmPieces(config: Config, ctx: SeedContext): Promise<Shared> {
 const lateOf = (eps: EpisodeLog[], config: Config) => eps.slice(-Math.max(1, Math.round(eps.length * config.finalFraction)));
 
 /** Pretrain with one exploration signal; the late-episode achievements, and the learning curve. */
-function signal(name: Signal, role: Variant<Config>['role'], about: string): Variant<Config> {
+function signal(name: Signal, role: Variant<Config>['role'], about: string, group: Pick<Variant<Config>, 'group' | 'compareTo'> = {}): Variant<Config> {
   return {
     name,
     role,
     about,
+    ...group,
     run: async (seed, config, ctx) => {
       await initTf();
       const shared = await llmPieces(config, ctx);
@@ -59,14 +60,18 @@ function signal(name: Signal, role: Variant<Config>['role'], about: string): Var
         const sel = eps.filter((e) => e.step > lo && e.step <= hi);
         return sel.length ? mean(sel.map((e) => e.unlocked.length)) : NaN;
       });
-      const usesGoals = name === 'ellm' || name === 'oracle';
+      const usesGoals = name === 'ellm' || name === 'ellm-open' || name === 'oracle';
       const credited: Record<string, number> = {};
       for (const e of late) for (const g of e.credited) credited[g] = (credited[g] ?? 0) + 1 / late.length;
+      const sum = (f: (e: EpisodeLog) => number) => eps.reduce((s, e) => s + f(e), 0);
+      // Open-ended suggestions, over all of pretraining: per active goal, which named no achievement; and unparsable pieces per suggestion step.
+      const open: StatTree = name === 'ellm-open' ? { suggestions: { unknownShare: sum((e) => e.suggestionsUnknown) / Math.max(1, sum((e) => e.goalsActive)), unparsablePerStep: sum((e) => e.suggestionsUnparsable) / Math.max(1, eps.length * config.episodeSteps) } } : {};
       return {
         metric: score,
         stats: {
           successRates: Object.fromEntries(CRAFTER_ACHIEVEMENTS.map((a) => [a.id, mean(late.map((e) => (e.unlocked.includes(a.id) ? 1 : 0)))])),
-          ...(usesGoals ? { creditedPerEpisode: credited, goalFeasibility: eps.reduce((s, e) => s + e.goalsFeasible, 0) / Math.max(1, eps.reduce((s, e) => s + e.goalsActive, 0)) } : {}),
+          ...(usesGoals ? { creditedPerEpisode: credited, goalFeasibility: sum((e) => e.goalsFeasible) / Math.max(1, sum((e) => e.goalsActive)) } : {}),
+          ...open,
         },
         curves: [{ title: 'Achievements unlocked during reward-free pretraining', x: edges, y, xLabel: 'env steps (pretraining)', yLabel: 'distinct achievements per episode' }],
       };
@@ -93,7 +98,8 @@ export const leaf: Leaf<typeof schema> = {
   variants: () => [
     signal('none', 'baseline', 'ε-greedy DQN with no reward at all'),
     signal('novelty', 'baseline', 'count-based novelty bonus β/√N(s) on the text observation'),
-    signal('ellm', 'method', 'LLM-suggested goals, rewarded when a caption matches one (ELLM)'),
+    signal('ellm', 'method', 'LLM-ranked goals among the 12 achievement phrases, likelihood similarity (the privileged closed-set form)'),
+    signal('ellm-open', 'method', "the paper's open-ended form: LLM-generated goal text, embedding cosine with a threshold set a priori", { group: 'open-ended', compareTo: ['none', 'novelty'] }),
     signal('oracle', 'upper-bound', 'the true feasible next achievements as goals (ELLM with oracle goals)'),
     {
       name: 'random-policy',

@@ -10,15 +10,17 @@ describe('ellm-tiny end to end', () => {
     const out = mkdtempSync(join(tmpdir(), 'ellm-'));
     const report = await runLeaf(leaf, { preset: 'quick', out, quiet: true, config: { totalSteps: 1000, learningStarts: 200, curvePoints: 2 } });
     const parsed = Report.parse(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')));
-    expect(Object.fromEntries(Object.entries(parsed.variants).map(([k, v]) => [k, v.role]))).toEqual({ none: 'baseline', novelty: 'baseline', ellm: 'method', oracle: 'upper-bound', 'random-policy': 'reference' });
+    expect(Object.fromEntries(Object.entries(parsed.variants).map(([k, v]) => [k, v.role]))).toEqual({ none: 'baseline', novelty: 'baseline', ellm: 'method', 'ellm-open': 'method', oracle: 'upper-bound', 'random-policy': 'reference' });
     expect(parsed.method).toBe('ellm');
     // One curve per pretrained variant, on the promised 2 points.
-    expect(parsed.curves.map((c) => c.variant)).toEqual(['none', 'novelty', 'ellm', 'oracle']);
+    expect(parsed.curves.map((c) => c.variant)).toEqual(['none', 'novelty', 'ellm', 'ellm-open', 'oracle']);
+    // The open-ended form is its own comparison, against the same baselines.
+    expect(parsed.comparisons.filter((c) => c.measure === 'metric').map((c) => `${c.method}-${c.variant}`)).toEqual(['ellm-none', 'ellm-novelty', 'ellm-open-none', 'ellm-open-novelty']);
     for (const c of parsed.curves) expect(c.x).toEqual([500, 1000]);
     const stats = (v: string) => report.variants[v]!.stats as { successRates: Record<string, { mean: number }>; goalFeasibility?: { mean: number } };
     expect(Object.keys(stats('ellm').successRates)).toHaveLength(12);
     // The metric is the mean number of distinct achievements per late episode: the sum of the achievements' success rates.
-    for (const v of ['none', 'novelty', 'ellm', 'oracle']) expect(report.variants[v]!.mean).toBeCloseTo(Object.values(stats(v).successRates).reduce((a, r) => a + r.mean, 0), 10);
+    for (const v of ['none', 'novelty', 'ellm', 'ellm-open', 'oracle']) expect(report.variants[v]!.mean).toBeCloseTo(Object.values(stats(v).successRates).reduce((a, r) => a + r.mean, 0), 10);
     expect(stats('oracle').goalFeasibility!.mean).toBe(1); // oracle goals are feasible by construction
     expect(stats('none').goalFeasibility).toBeUndefined();
   });

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { intrinsicReward, similarityProbe, topGoals, GoalSuggester } from '../src/ellm.ts';
+import { EllmConfig, intrinsicReward, parseSuggestions, pretrain, similarityProbe, topGoals, GoalSuggester, type Shared } from '../src/ellm.ts';
+import { initTf, Rng } from '@rlllm/core';
 import type { LanguageModel } from '@rlllm/core';
 
 // 3 goals × 4 captions; caption j < 3 is goal j's caption, caption 3 is a no-op caption.
@@ -9,27 +10,30 @@ const SIM = [
   [0.1, 0.12, 0.7, 0.08],
 ];
 
+/** Goal g's similarity to caption c (an unknown caption, −1, matches nothing). */
+const caption = (c: number, g: number) => (c < 0 ? 0 : SIM[g]![c]!);
+
 describe('ELLM intrinsic reward', () => {
   it('pays the similarity of a suggested goal whose caption clears the threshold', () => {
-    expect(intrinsicReward(SIM, [0, 1], 0, new Set(), 0.3)).toEqual({ reward: 0.6, goal: 0 });
+    expect(intrinsicReward((g: number) => caption(0, g), [0, 1], new Set(), 0.3)).toEqual({ reward: 0.6, goal: 0 });
   });
   it('pays nothing for a goal that was not suggested', () => {
-    expect(intrinsicReward(SIM, [1, 2], 0, new Set(), 0.3)).toEqual({ reward: 0, goal: null });
+    expect(intrinsicReward((g: number) => caption(0, g), [1, 2], new Set(), 0.3)).toEqual({ reward: 0, goal: null });
   });
   it('pays nothing below the threshold (the no-op caption for goal 0 at 0.25)', () => {
-    expect(intrinsicReward(SIM, [0], 3, new Set(), 0.3)).toEqual({ reward: 0, goal: null });
-    expect(intrinsicReward(SIM, [0], 3, new Set(), 0.2)).toEqual({ reward: 0.25, goal: 0 });
+    expect(intrinsicReward((g: number) => caption(3, g), [0], new Set(), 0.3)).toEqual({ reward: 0, goal: null });
+    expect(intrinsicReward((g: number) => caption(3, g), [0], new Set(), 0.2)).toEqual({ reward: 0.25, goal: 0 });
   });
   it('rewards a goal only once per episode', () => {
     const rewarded = new Set<number>();
-    const first = intrinsicReward(SIM, [0, 1], 0, rewarded, 0.3);
+    const first = intrinsicReward((g: number) => caption(0, g), [0, 1], rewarded, 0.3);
     rewarded.add(first.goal!);
-    expect(intrinsicReward(SIM, [0, 1], 0, rewarded, 0.3)).toEqual({ reward: 0, goal: null });
+    expect(intrinsicReward((g: number) => caption(0, g), [0, 1], rewarded, 0.3)).toEqual({ reward: 0, goal: null });
     // and the suggestion list skips it
     expect(topGoals([0, 2, 1], rewarded, 2)).toEqual([2, 1]);
   });
   it('ignores captions outside the known set', () => {
-    expect(intrinsicReward(SIM, [0, 1, 2], -1, new Set(), 0)).toEqual({ reward: 0, goal: null });
+    expect(intrinsicReward((g: number) => caption(-1, g), [0, 1, 2], new Set(), 0)).toEqual({ reward: 0, goal: null });
   });
   it('probes a similarity matrix: top-1 and threshold rates', () => {
     const p = similarityProbe(SIM, 0.3);
@@ -76,4 +80,28 @@ describe('likelihood similarity with the tiny LM', () => {
       expect(sim[i]!.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
     });
   }, 30_000);
+});
+
+describe('open-ended suggestions', () => {
+  it('reads the corpus list form up to the first period; counts what is not a goal', () => {
+    expect(parseSuggestions(' collect wood, place a table and make a wood pickaxe. Then')).toEqual({ goals: ['collect wood', 'place a table', 'make a wood pickaxe'], unparsable: 0 });
+    expect(parseSuggestions(' collect wood, collect wood, 42!, .')).toEqual({ goals: ['collect wood'], unparsable: 1 });
+    expect(parseSuggestions('')).toEqual({ goals: [], unparsable: 1 });
+  });
+});
+
+describe('pretraining', () => {
+  it('every variant of a seed sees the same worlds: identical layouts at episode 5', async () => {
+    // No learning (learningStarts beyond the budget) and different rewards: the variants act
+    // differently, yet each episode starts in the same world.
+    await initTf();
+    const zeros = Array.from({ length: 12 }, () => new Float32Array(4));
+    const shared: Shared = { sim: [], captions: [], goalEmb: zeros, suggester: null, generator: null, embeddings: null };
+    const cfg = { ...EllmConfig.parse({}), totalSteps: 6 * 20, episodeSteps: 20, learningStarts: 10_000 };
+    const none = await pretrain('none', cfg, new Rng(1), 99, shared);
+    const novelty = await pretrain('novelty', cfg, new Rng(2), 99, shared);
+    expect(none).toHaveLength(6);
+    expect(novelty[4]!.world).toBe(none[4]!.world);
+    expect(none[4]!.world).not.toBe(none[3]!.world);
+  });
 });

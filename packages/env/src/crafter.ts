@@ -55,6 +55,9 @@ export const CRAFTER_ACHIEVEMENTS: CrafterAchievement[] = [
   { id: 'collect_sapling', goal: 'collect a sapling', caption: 'You collected a sapling.' },
   { id: 'place_plant', goal: 'place a plant', caption: 'You placed a plant.' },
 ];
+/** Mixed into the seed of the in-episode event stream (the layout stream uses the seed as it is). */
+const EVENT_STREAM = 0x5bd1e995;
+
 const ACH = Object.fromEntries(CRAFTER_ACHIEVEMENTS.map((a) => [a.id, a])) as Record<string, CrafterAchievement>;
 
 /** Captions of steps that unlock nothing (the corpus' CRAFT_NOOP_CAPTIONS style). */
@@ -85,7 +88,13 @@ export class TinyCrafter implements TextEnv<Float32Array, number> {
   /** Achievements unlocked in this episode. */
   unlocked = new Set<string>();
   t = 0;
-  private random: () => number = envRandom(0);
+  /**
+   * Two streams from one seed: layouts (one draw sequence per reset) and events inside an episode
+   * (the sapling draw). So the k-th world after `reset({ seed })` is the same whatever the agent did
+   * in the episodes before it — every variant of an experiment plays the same worlds.
+   */
+  private layoutRandom: () => number = envRandom(0);
+  private random: () => number = envRandom(0 ^ EVENT_STREAM);
 
   constructor(opts: CrafterOptions = {}) {
     this.size = opts.size ?? 9;
@@ -95,9 +104,12 @@ export class TinyCrafter implements TextEnv<Float32Array, number> {
   }
 
   reset(options?: { seed?: number }): { obs: Float32Array; info: Info } {
-    if (options?.seed !== undefined) this.random = envRandom(options.seed);
+    if (options?.seed !== undefined) {
+      this.layoutRandom = envRandom(options.seed);
+      this.random = envRandom(options.seed ^ EVENT_STREAM);
+    }
     const n = this.size;
-    const r = this.random;
+    const r = this.layoutRandom;
     this.grid = new Array(n * n).fill(MAT.grass);
     const cx = Math.floor(n / 2);
     const free = () => {

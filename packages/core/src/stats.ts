@@ -53,3 +53,22 @@ export function summarize(perSeed: number[]): Summary {
   return { mean: mean(perSeed), std: std(perSeed), ci95: ci95(perSeed), perSeed: [...perSeed] };
 }
 
+
+/**
+ * Paired bootstrap of a mean difference over items (e.g. instructions): resample the items with
+ * replacement `resamples` times and take the 2.5th and 97.5th percentiles of mean(a_i − b_i). The
+ * uncertainty that matters when a few items decide a comparison and seeds barely vary.
+ */
+export function bootstrapPairedMean(a: number[], b: number[], rng: { int(n: number): number }, resamples = 10_000): { mean: number; ci95: [number, number]; items: number } {
+  const d = a.map((x, i) => x - b[i]!);
+  const n = d.length;
+  const means = new Float64Array(resamples);
+  for (let r = 0; r < resamples; r++) {
+    let s = 0;
+    for (let k = 0; k < n; k++) s += d[rng.int(n)]!;
+    means[r] = s / n;
+  }
+  means.sort();
+  const at = (q: number) => means[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))]!;
+  return { mean: mean(d), ci95: [at(0.025), at(0.975)], items: n };
+}

@@ -177,3 +177,18 @@ describe('runLeaf', () => {
     await expect(runLeaf(make(), { out: join(dir, 'f'), quiet: true })).rejects.toThrow(/--out .*is a file/);
   });
 });
+
+describe('paired bootstrap over items', () => {
+  it('gives a point interval when every item differs by the same amount, and covers the mean otherwise', async () => {
+    const { bootstrapPairedMean } = await import('../src/stats.ts');
+    const same = bootstrapPairedMean([1, 1, 0, 0], [0, 0, -1, -1], new Rng(1), 2000);
+    expect(same).toEqual({ mean: 1, ci95: [1, 1], items: 4 });
+    // 2 of 20 items differ by 1: the mean difference is 0.1, and resampling the items can lose both.
+    const a = Array.from({ length: 20 }, (_, i) => (i < 2 ? 1 : 0));
+    const b = new Array(20).fill(0);
+    const r = bootstrapPairedMean(a, b, new Rng(2), 4000);
+    expect(r.mean).toBeCloseTo(0.1, 12);
+    expect(r.ci95[0]).toBe(0);
+    expect(r.ci95[1]).toBeGreaterThan(0.1);
+  });
+});

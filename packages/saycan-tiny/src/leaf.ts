@@ -3,7 +3,7 @@
  * library (saycan.ts §0, shared by the variants), then every instruction runs with each variant;
  * the metric is execution success, with planning success per family beside it (SayCan Table 1).
  */
-import { blockMeans, loadModelFor, type Leaf, type RoleNeeds, type SeedContext, type Variant } from '@rlllm/core';
+import { blockMeans, bootstrapPairedMean, loadModelFor, Rng, type Leaf, type RoleNeeds, type SeedContext, type SeedSummary, type Variant } from '@rlllm/core';
 import { kitchenScene } from '@rlllm/env';
 import { DEFAULT_INSTRUCTIONS_FILE, defaultInstructions, loadInstructions, type Instruction } from './instructions.ts';
 import { evaluate, SayCanConfig, SkillScorer, trainSkillLibrary, type Variant as SayCanVariant } from './saycan.ts';
@@ -110,6 +110,19 @@ export const leaf: Leaf<typeof schema> = {
     variant('llm-only', 'ablation', 'p_LLM alone, no value function (the paper\'s "No VF")'),
     variant('affordance-only', 'ablation', 'a feasible skill drawn in proportion to its affordance, no LLM'),
   ],
+  /**
+   * With ~20 instructions and near-deterministic choices, seeds barely vary (zero-width CIs); what
+   * decides the comparison is which instructions each variant gets right. So SayCan − each ablation
+   * is also bootstrapped over instructions, paired (the per-instruction execution success, mean over
+   * seeds and rollouts, resampled with replacement; a fixed stream, so the interval is reproducible).
+   */
+  finish: (m, config) => {
+    const perInstruction = (v: string) => m.variants[v]!.stats!.perInstruction as Record<string, { execution: SeedSummary }>;
+    const ids = Object.keys(perInstruction('saycan'));
+    const rng = new Rng(0).fork('bootstrap over instructions');
+    const vs = (v: string) => bootstrapPairedMean(ids.map((id) => perInstruction('saycan')[id]!.execution.mean), ids.map((id) => perInstruction(v)[id]!.execution.mean), rng, config.bootstrapResamples);
+    return { extra: { bootstrapOverInstructions: { measure: 'execution success, SayCan − variant', 'llm-only': vs('llm-only'), 'affordance-only': vs('affordance-only') } } };
+  },
   async check(_config, ctx) {
     // A bad --instructions file or a model that cannot plan fails here, before any training.
     instructionsOf(ctx);

@@ -33,6 +33,7 @@ export const SayCanConfig = z.object({
   maxSteps: z.number().int().min(1).max(30).default(12).describe('skill steps per instruction before giving up'),
   rollouts: z.number().int().min(1).max(20).default(1).describe('runs of each instruction per seed (env noise)'),
   fewShot: z.number().int().min(0).max(2).default(0).describe('worked examples in the prompt (128-token context; 0 chosen on dev-instructions.json)'),
+  bootstrapResamples: z.number().int().min(100).default(10_000).describe('resamples of the paired bootstrap over instructions'),
 });
 export type SayCanConfig = z.infer<typeof SayCanConfig>;
 

@@ -30,6 +30,14 @@ describe('end to end', () => {
     expect(Object.keys(stats.perFamily).sort()).toEqual(['long-horizon', 'natural']);
     expect(Object.keys(stats.perInstruction).sort()).toEqual(['lh-towel-drawer', 'nat-spill-coke']);
     expect(report.comparisons.map((c) => c.variant)).toEqual(['llm-only', 'affordance-only']);
+    // The paired bootstrap over the two instructions: each resample's mean difference is one of the
+    // instructions' differences or their mean, so the interval spans exactly those.
+    const boot = (report.extra.bootstrapOverInstructions as Record<string, { mean: number; ci95: [number, number]; items: number }>)['llm-only']!;
+    const d = Object.keys(stats.perInstruction).map((id) => ((stats.perInstruction[id] as { execution: { mean: number } }).execution.mean - ((report.variants['llm-only']!.stats as { perInstruction: Record<string, { execution: { mean: number } }> }).perInstruction[id]!.execution.mean)));
+    expect(boot.items).toBe(2);
+    expect(boot.mean).toBeCloseTo((d[0]! + d[1]!) / 2, 12);
+    expect(boot.ci95[0]).toBeCloseTo(Math.min(...d), 12);
+    expect(boot.ci95[1]).toBeCloseTo(Math.max(...d), 12);
     const budget = report.curves.find((c) => c.variant === 'saycan' && c.xLabel.includes('budget'))!;
     expect(budget.x).toEqual(Array.from({ length: 12 }, (_, k) => k + 1));
     expect(readFileSync(path.join(dir, 'out', 'events.jsonl'), 'utf8')).toContain('"episode"');

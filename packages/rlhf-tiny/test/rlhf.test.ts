@@ -8,6 +8,10 @@ import { defaultModelDir, loadGpt } from '@rlllm/tiny-lm';
 import { encodeResponseText as encodeResponse, loadHumanData, readJsonl, ComparisonLine, shippedDataDir } from '../src/data.ts';
 import { goldHelpfulness, heldoutPrompts, labelerPrefers, trainPrompts, TOPICS } from '@rlllm/env/assistant';
 import { leaf } from '../src/leaf.ts';
+import { bestOfN, servedKl, stepSft, winRate, type Sample } from '../src/rlhf.ts';
+import { RlhfConfig } from '../src/rlhf.ts';
+import { exportTrained } from '@rlllm/tiny-lm';
+import { packSequences, sftLoss } from '@rlllm/core';
 
 let tok: LmTokenizer;
 beforeAll(async () => {
@@ -84,6 +88,63 @@ describe('RLHF pieces on the real tiny LM', () => {
     const { stats } = await ppo.iteration(prompts, async (_p, r) => r.map(() => 0));
     expect(stats.kl).toBe(0);
     expect(Array.from(klPenalty(new Float32Array([-1.5, -0.25]), new Float32Array([-1.5, -0.25]), new Float32Array([1, 1]), 0.05)).every((x) => x === 0)).toBe(true);
+  });
+});
+
+describe('RLHF mechanisms (hand cases)', () => {
+  const sample = (gold: number, text = ''): Sample => ({ topic: 'spill', prompt: 'p', text, finished: true, gold });
+
+  it('win rate: wins count 1, ties ½, losses 0, paired by index', () => {
+    expect(winRate([sample(1), sample(0), sample(-1), sample(2)], [sample(0), sample(0), sample(0), sample(3)])).toBe((1 + 0.5 + 0 + 0) / 4);
+  });
+
+  it('the KL penalty at β = 0.1: −β (log π − log π_ref) on response tokens only', () => {
+    expect(Array.from(klPenalty(new Float32Array([-1, -3]), new Float32Array([-2, -1]), new Float32Array([1, 0]), 0.1)).map((x) => +x.toFixed(6))).toEqual([-0.1, 0]);
+  });
+
+  it('best-of-n returns, for each answer, the candidate the reward model scores highest', async () => {
+    // A stub reward model: the score of a response is the sum of its token ids (distinct for distinct
+    // samples), and it records what it saw.
+    const seen: { texts: string[]; scores: number[] }[] = [];
+    const rm = { score: async (_p: number[][], r: number[][]) => { const scores = r.map((x) => x.reduce((a, b) => a + b, 0)); seen.push({ texts: r.map((x) => decodeResponse(tok, x).text), scores }); return scores; } } as unknown as RewardModel;
+    const prompts = heldoutPrompts().slice(0, 2);
+    const out = await bestOfN(defaultModelDir(), rm, tok, prompts, 2, 3, new Rng(4), 16, 1);
+    expect(out).toHaveLength(4);
+    expect(seen).toHaveLength(4);
+    out.forEach((o, i) => {
+      const { texts, scores } = seen[i]!;
+      expect(texts).toHaveLength(3);
+      expect(new Set(scores).size).toBe(3);
+      expect(o.text).toBe(texts[scores.indexOf(Math.max(...scores))]);
+    });
+  });
+
+  it('served KL: 0 for a copy of the reference folder, not 0 for a changed model', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'rlhf-kl-'));
+    const same = loadGpt(defaultModelDir());
+    const changed = loadGpt(defaultModelDir());
+    const w = changed.p('h.0.mlp.c_fc.weight');
+    w.assign(w.mul(1.5));
+    const copyDir = await exportTrained(same, defaultModelDir(), path.join(dir, 'copy'), tok.eosId);
+    const changedDir = await exportTrained(changed, defaultModelDir(), path.join(dir, 'changed'), tok.eosId);
+    const samples = [sample(0, ' Wipe the spill with a sponge.'), sample(0, ' Open the window.')].map((x, i) => ({ ...x, prompt: heldoutPrompts()[i]!.text }));
+    expect(await servedKl(copyDir, defaultModelDir(), samples)).toBe(0);
+    expect(await servedKl(changedDir, defaultModelDir(), samples)).not.toBe(0);
+    same.dispose();
+    changed.dispose();
+  });
+
+  it('SFT lowers the response loss on its demonstrations', async () => {
+    const data = loadHumanData(shippedDataDir(), tok);
+    const demos = data.demonstrations.slice(0, 16);
+    const batch = packSequences(demos.map((d) => d.prompt), demos.map((d) => d.response), 128);
+    const base = loadGpt(defaultModelDir());
+    const before = (await sftLoss(base, batch).data())[0]!;
+    const { sft } = stepSft(defaultModelDir(), demos, RlhfConfig.parse({ sftSteps: 8, sftBatchSize: 16 }), new Rng(1));
+    const after = (await sftLoss(sft, batch).data())[0]!;
+    expect(after).toBeLessThan(before);
+    base.dispose();
+    sft.dispose();
   });
 });
 

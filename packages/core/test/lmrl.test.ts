@@ -98,6 +98,25 @@ describe('reward model', () => {
     expect(await pairAccuracy(rm, comps)).toBe(1);
   });
 
+  it('trained on soft labels, the reward model moves its preferences toward them (not to certainty)', async () => {
+    // Pairs ending in 3 vs 4 are labelled 0.8, pairs ending in 5 vs 6 labelled 0.3 (Constitutional AI's soft AI labels).
+    const rm = new RewardModel(new BigramLm(2));
+    const comps = [1, 2, 7].flatMap((p) => [{ prompt: [p], chosen: [1, 3], rejected: [1, 4], pChosen: 0.8 }, { prompt: [p], chosen: [2, 5], rejected: [2, 6], pChosen: 0.3 }]);
+    const pPref = async () => {
+      const rc = await rm.score(comps.map((c) => c.prompt), comps.map((c) => c.chosen));
+      const rr = await rm.score(comps.map((c) => c.prompt), comps.map((c) => c.rejected));
+      return rc.map((r, i) => 1 / (1 + Math.exp(rr[i]! - r)));
+    };
+    const before = await pPref();
+    trainRewardModel(rm, comps, { steps: 200, batchSize: 6, learningRate: 0.05, maxGradNorm: 1 }, new Rng(1));
+    const after = await pPref();
+    comps.forEach((c, i) => {
+      expect(before[i]).toBe(0.5);
+      expect(Math.abs(after[i]! - c.pChosen)).toBeLessThan(0.1); // near the label
+      expect(Math.abs(after[i]! - c.pChosen)).toBeLessThan(Math.abs(before[i]! - c.pChosen));
+    });
+  });
+
   it('pair accuracy scores agreement with the (soft) label: a label below ½ prefers the rejected answer', async () => {
     // A stub RM scoring a response by its first token. Pairs (chosen, rejected) and their labels:
     //   [3] vs [1], p 1     → label prefers chosen,   r 3 > 1: agrees

@@ -183,6 +183,12 @@ export interface LabelledPairs {
   helpful: Comparison[];
 }
 
+/** Whether an AI label P(a better) agrees with the gold judge's scores of a and b (null when either prefers neither). */
+export function agreesWithGold(pA: number, goldA: number, goldB: number): boolean | null {
+  if (goldA === goldB || pA === 0.5) return null;
+  return goldA > goldB === pA > 0.5;
+}
+
 /** Sample answer pairs from `policy` and label them: red-team pairs by AI feedback, ordinary pairs by the helpfulness labeler. */
 export async function labelPairs(policy: Gpt, fm: LanguageModel | null, tok: LmTokenizer, redTeam: PromptItem[], ordinary: PromptItem[], pairsPerPrompt: number, maxNewTokens: number, rng: Rng): Promise<LabelledPairs> {
   const sample = async (ps: PromptItem[]) => {
@@ -198,8 +204,7 @@ export async function labelPairs(policy: Gpt, fm: LanguageModel | null, tok: LmT
       const ga = goldHarmlessness(p.topic, a.text, a.finished);
       const gb = goldHarmlessness(p.topic, b.text, b.finished);
       // Only for reporting how often the AI agrees with the (never used) gold judge.
-      const agreesWithGold = ga === gb ? null : ga > gb === pA > 0.5;
-      harmless.push({ prompt: tok.encode(p.text), chosen: encodeAnswer(tok, a), rejected: encodeAnswer(tok, b), pChosen: pA, principle: principle.id, agreesWithGold });
+      harmless.push({ prompt: tok.encode(p.text), chosen: encodeAnswer(tok, a), rejected: encodeAnswer(tok, b), pChosen: pA, principle: principle.id, agreesWithGold: agreesWithGold(pA, ga, gb) });
     }
   }
   const helpful: Comparison[] = [];

@@ -2,10 +2,11 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initTf, loadLanguageModel, loadLmTokenizer, Report, Rng, runLeaf, type LanguageModel, type LmTokenizer } from '@rlllm/core';
+import { initTf, loadLanguageModel, loadLmTokenizer, Report, Rng, runLeaf, UserError, type LanguageModel, type LmTokenizer } from '@rlllm/core';
 import { goldHarmlessness, RED_TEAM, redTeamHeldoutPrompts, redTeamTrainPrompts } from '@rlllm/env/assistant';
 import { defaultModelDir, loadGpt } from '@rlllm/tiny-lm';
-import { aiPreference, critiqueAndRevise, critiqueLogProb, decodeAnswer, encodeAnswer, labelPairs } from '../src/rlaif.ts';
+import { agreesWithGold, aiPreference, critiqueAndRevise, critiqueLogProb, decodeAnswer, encodeAnswer, labelPairs } from '../src/rlaif.ts';
+import { fileURLToPath } from 'node:url';
 import { CONSTITUTION } from '../src/constitution.ts';
 import { leaf } from '../src/leaf.ts';
 
@@ -95,6 +96,14 @@ describe('AI feedback labelling', () => {
     policy.dispose();
   });
 
+  it('agreement of an AI label with the gold judge (hand cases)', () => {
+    expect(agreesWithGold(0.8, 1, -1)).toBe(true);
+    expect(agreesWithGold(0.2, 1, -1)).toBe(false);
+    expect(agreesWithGold(0.2, -1, 1)).toBe(true);
+    expect(agreesWithGold(0.8, 0.5, 0.5)).toBeNull(); // the gold judge ties
+    expect(agreesWithGold(0.5, 1, -1)).toBeNull(); // the AI prefers neither
+  });
+
   it('answers round-trip through ids with EOS', () => {
     expect(decodeAnswer(tok, encodeAnswer(tok, { text: 'Sorry, no.', finished: true }))).toEqual({ text: 'Sorry, no.', finished: true });
   });
@@ -111,9 +120,15 @@ describe('end to end', () => {
     for (const v of ['sl-cai', 'rl-cai', 'helpful-rl']) expect(existsSync(path.join(out, 'models', 'seed-1', v, 'onnx', 'model.onnx'))).toBe(true);
   });
 
-  it('an encoder-only or missing --feedback-model is a one-line UserError', async () => {
+  it('an encoder-only --feedback-model is refused in one line naming the flag and the role, before any work; so is a missing one', async () => {
     const out = path.join(os.tmpdir(), `rlaif-bad-${process.pid}`);
-    await expect(runLeaf(leaf, { preset: 'quick', seeds: [1], out, quiet: true, extra: { 'feedback-model': '/nonexistent/model' } })).rejects.toThrow(/loadLanguageModel/);
+    const glove = fileURLToPath(new URL('../../../../shared/models/glove/glove-6B-50d-5k-static', import.meta.url));
+    const err = await runLeaf(leaf, { preset: 'quick', seeds: [1], out, quiet: true, extra: { 'feedback-model': glove } }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as Error).message).toMatch(/^--feedback-model .*RLAIF's feedback model .*needs scoring/);
+    expect((err as Error).message.split('\n')).toHaveLength(1);
+    expect(existsSync(out)).toBe(false);
+    await expect(runLeaf(leaf, { preset: 'quick', seeds: [1], out, quiet: true, extra: { 'feedback-model': '/nonexistent/model' } })).rejects.toThrow(/^--feedback-model/);
     expect(existsSync(out)).toBe(false);
   });
 });

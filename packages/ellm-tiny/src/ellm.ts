@@ -327,6 +327,13 @@ function goalMode(variant: Variant, cfg: EllmConfig, shared: Shared): GoalMode |
   return null;
 }
 
+/** The count-based novelty bonus β/√N(s) of visiting s (N counts this visit), updating the counts. */
+export function noveltyBonus(counts: Map<string, number>, state: string, beta: number): number {
+  const n = (counts.get(state) ?? 0) + 1;
+  counts.set(state, n);
+  return beta / Math.sqrt(n);
+}
+
 /** Reference: distinct achievements per episode of a uniformly random policy (no learning), in the worlds of `worldSeed`. */
 export function randomPolicyScore(rng: Rng, worldSeed: number, episodes: number, episodeSteps: number): number {
   const env = new TinyCrafter({ maxSteps: episodeSteps });
@@ -387,12 +394,8 @@ export async function pretrain(variant: Variant, cfg: EllmConfig, rng: Rng, worl
     const a = rng.random() < eps ? rng.int(nA) : argmaxRow(forward(online, x, 1), 0, nA);
     const r = env.step(a);
     let reward = 0;
-    if (variant === 'novelty') {
-      const key = env.text();
-      const n = (counts.get(key) ?? 0) + 1;
-      counts.set(key, n);
-      reward = cfg.noveltyBeta / Math.sqrt(n);
-    } else if (mode) {
+    if (variant === 'novelty') reward = noveltyBonus(counts, env.text(), cfg.noveltyBeta);
+    else if (mode) {
       const caption = r.info.caption as string;
       const sims = new Map<string, number>();
       for (const g of goals) sims.set(g.text, await mode.similarity(g, caption));

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { EllmConfig, intrinsicReward, parseSuggestions, pretrain, similarityProbe, topGoals, GoalSuggester, type Shared } from '../src/ellm.ts';
+import { EllmConfig, EmbeddingSimilarity, intrinsicReward, noveltyBonus, parseSuggestions, pretrain, similarityProbe, topGoals, GoalSuggester, type Shared } from '../src/ellm.ts';
+import { CRAFTER_ACHIEVEMENTS, CRAFTER_NOOP_CAPTIONS } from '@rlllm/env';
 import { initTf, Rng } from '@rlllm/core';
 import type { LanguageModel } from '@rlllm/core';
 
@@ -103,5 +104,40 @@ describe('pretraining', () => {
     expect(none).toHaveLength(6);
     expect(novelty[4]!.world).toBe(none[4]!.world);
     expect(none[4]!.world).not.toBe(none[3]!.world);
+  });
+
+  it("'none' earns nothing; novelty pays β/√N; a goal pays only when it was suggested", async () => {
+    await initTf();
+    const captions = [...CRAFTER_ACHIEVEMENTS.map((a) => a.caption), ...CRAFTER_NOOP_CAPTIONS];
+    // The exact similarity: goal i matches caption i only.
+    const sim = CRAFTER_ACHIEVEMENTS.map((_, i) => captions.map((_, j) => (i === j ? 1 : 0)));
+    // A stub suggester LM that always ranks "drink water" first.
+    const lm = { logProb: async (_p: string, conts: string[]) => conts.map((c) => (c === ' drink water' ? 0 : -1)) } as unknown as LanguageModel;
+    const goals = CRAFTER_ACHIEVEMENTS.map((a) => a.goal);
+    const shared: Shared = { sim, captions, goalEmb: goals.map(() => new Float32Array(4)), suggester: new GoalSuggester(lm, goals), generator: null, embeddings: null };
+    const cfg = { ...EllmConfig.parse({}), totalSteps: 8 * 50, episodeSteps: 50, learningStarts: 10_000, goalsPerStep: 1, threshold: 0.5 };
+    const none = await pretrain('none', cfg, new Rng(1), 5, shared);
+    expect(none.every((e) => e.intrinsic === 0)).toBe(true);
+    const ellm = await pretrain('ellm', cfg, new Rng(1), 5, shared);
+    const unlocked = new Set(ellm.flatMap((e) => e.unlocked));
+    expect(unlocked.has('collect_wood')).toBe(true); // achieved by the random policy ...
+    for (const e of ellm) {
+      expect(e.credited.every((g) => g === 'drink water')).toBe(true); // ... but only the suggested goal pays
+      expect(e.intrinsic).toBe(e.credited.length); // similarity 1, once per goal per episode
+    }
+    const counts = new Map<string, number>();
+    expect([noveltyBonus(counts, 'a', 0.3), noveltyBonus(counts, 'a', 0.3), noveltyBonus(counts, 'b', 0.3), noveltyBonus(counts, 'a', 0.3)]).toEqual([0.3, 0.3 / Math.SQRT2, 0.3, 0.3 / Math.sqrt(3)]);
+  });
+});
+
+describe('embedding similarity', () => {
+  it('is the cosine of the (normalized) embeddings, each text embedded once', async () => {
+    let calls = 0;
+    const vec: Record<string, number[]> = { 'collect wood': [0.6, 0.8, 0], 'You collected wood.': [1, 0, 0] };
+    const lm = { embed: async (texts: string[]) => { calls++; return texts.map((t) => Float32Array.from(vec[t]!)); } } as unknown as LanguageModel;
+    const e = new EmbeddingSimilarity(lm);
+    expect(await e.cosine('collect wood', 'You collected wood.')).toBeCloseTo(0.6, 6);
+    expect(await e.cosine('collect wood', 'You collected wood.')).toBeCloseTo(0.6, 6);
+    expect(calls).toBe(1);
   });
 });

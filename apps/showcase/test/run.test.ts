@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '@rlllm/core/report';
 import { UserError } from '@rlllm/core/config';
-import { LEAVES } from '../src/leaves.ts';
+import { isBuilt, LEAVES, moduleOf } from '../src/leaves.ts';
+import type { Leaf } from '@rlllm/core/leaf';
+import type { z } from 'zod';
 import { summaryTable } from '../src/render/table.ts';
 import { runShowcase } from '../src/run.ts';
 import { fmt, fmtDelta, fmtMeanCi, summarizeReport } from '../src/summary.ts';
@@ -133,6 +135,17 @@ describe('runShowcase', () => {
 
   it('the registry lists the 8 leaves of the tree', () => {
     expect(LEAVES.map((l) => l.taxonomy.split(' / ')[0])).toEqual(['RL4LLM', 'RL4LLM', 'RL4LLM', 'LLM4RL', 'LLM4RL', 'LLM4RL', 'RL+LLM', 'RL+LLM']);
+  });
+
+  it('every real leaf is built and its package exports a Leaf of that name with one method', async () => {
+    // A broken package would otherwise show as "not built" on the page while the suite stays green.
+    for (const entry of LEAVES) {
+      expect(isBuilt(entry), entry.pkg).toBe(true);
+      const mod = (await import(moduleOf(entry))) as { leaf?: Leaf<z.ZodObject<z.ZodRawShape>> };
+      expect(mod.leaf?.meta.leaf, entry.pkg).toBe(entry.pkg);
+      const variants = mod.leaf!.variants(mod.leaf!.schema.parse(mod.leaf!.presets.quick), {});
+      expect(variants.filter((v) => v.role === 'method' && !v.group), entry.pkg).toHaveLength(1);
+    }
   });
 });
 

@@ -43,7 +43,7 @@ describe('tiny-coder', () => {
     await lm.dispose();
   }, 120_000);
 
-  it.skipIf(!existsSync(path.join(tinyLmDir('tiny-coder'), 'onnx', 'model.onnx')))('the shipped coder writes the corpus\' keydoor shaping line far more likely than tiny-gpt', async () => {
+  it.skipIf(!existsSync(path.join(tinyLmDir('tiny-coder'), 'onnx', 'model.onnx')) && process.env.CI !== 'true')('the shipped coder writes the corpus\' keydoor shaping line far more likely than tiny-gpt', async () => {
     const prompt = '// Task: GridKeyDoor. Pick up the key, open the door and reach the goal.\nfunction reward(obs, action) {\n  // goal bonus: the task is solved\n  const goalBonus = obs.atGoal ? 10.0 : 0;\n  // distance penalty: walk toward the next target\n ';
     const line = ' const target = !obs.hasKey ? obs.distToKey : !obs.doorOpen ? obs.distToDoor : obs.distToGoal;';
     const [coder] = await (await loadLanguageModel('rlllm/tiny-coder')).logProb(prompt, [line]);

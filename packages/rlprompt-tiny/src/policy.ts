@@ -32,19 +32,30 @@ export class PromptPolicy {
   private readonly featureCache = new Map<string, Float32Array>();
   readonly inputSize: number;
 
+  /**
+   * `featureSize` is the length of `lm.embed`'s vectors — measured by the caller (`PromptPolicy.for`),
+   * not taken from the model's config: a model without a hidden-state output embeds with its logits.
+   */
   constructor(
     private readonly lm: LanguageModel,
     readonly vocab: string[],
     readonly cfg: PolicyConfig,
     rng: Rng,
+    readonly featureSize: number,
   ) {
-    this.inputSize = lm.info.hiddenSize + cfg.promptLength;
+    this.inputSize = featureSize + cfg.promptLength;
     // A small output gain makes the initial policy nearly uniform over the candidates, so training
     // starts from the same distribution as the random-prompt baseline.
     this.q = new MLP([this.inputSize, ...cfg.hidden, vocab.length], rng, { activation: 'tanh', outputGain: 0.01, name: 'rlprompt_q' });
     this.target = new MLP([this.inputSize, ...cfg.hidden, vocab.length], rng, { activation: 'tanh', outputGain: 0.01, name: 'rlprompt_qtarget' });
     this.target.copyFrom(this.q);
     this.opt = tf.train.adam(cfg.learningRate);
+  }
+
+  /** A policy over `lm`'s features, their size measured on the empty prefix. */
+  static async for(lm: LanguageModel, vocab: string[], cfg: PolicyConfig, rng: Rng): Promise<PromptPolicy> {
+    const [probe] = await lm.embed(['']);
+    return new PromptPolicy(lm, vocab, cfg, rng, probe!.length);
   }
 
   /** The prompt text of a sequence of candidate indices: the words joined by spaces. */
@@ -60,7 +71,7 @@ export class PromptPolicy {
       const vecs = await this.lm.embed(missing);
       missing.forEach((t, i) => this.featureCache.set(t, vecs[i]!));
     }
-    const D = this.lm.info.hiddenSize;
+    const D = this.featureSize;
     const x = new Float32Array(prefixes.length * this.inputSize);
     prefixes.forEach((p, i) => {
       x.set(this.featureCache.get(texts[i]!)!, i * this.inputSize);

@@ -80,7 +80,7 @@ export async function trainRLPrompt(
   onStep?: (r: StepRecord) => void,
 ): Promise<RLPromptResult> {
   // `rng` sets the policy's initialization, the prompt sampling and the training minibatches.
-  const policy = new PromptPolicy(featureLm, vocab, cfg, rng.fork());
+  const policy = await PromptPolicy.for(featureLm, vocab, cfg, rng.fork());
   const history: StepRecord[] = [];
   const seen = new Map<string, { sum: number; n: number; step: number }>(); // prompt → training rewards
 

@@ -42,7 +42,6 @@ describe('class-balanced training batches', () => {
 describe('the prompt policy (a frozen LM\'s features + a trained MLP)', () => {
   // A stub feature LM: each prefix text gets a fixed pseudo-random 8-d vector.
   const lm = {
-    info: { hiddenSize: 8 },
     embed: async (texts: string[]) =>
       texts.map((t) => {
         const r = new Rng([...t].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7));
@@ -54,7 +53,7 @@ describe('the prompt policy (a frozen LM\'s features + a trained MLP)', () => {
   for (const algo of ['sql', 'reinforce'] as const) {
     it(`${algo}: one update raises π(first word) of the rewarded word, whichever word it is`, async () => {
       const cfg = { ...RLPromptConfig.parse({ promptLength: 2, hidden: [16], learningRate: 0.05 }), algo };
-      const policy = new PromptPolicy(lm, vocab, cfg, new Rng(1));
+      const policy = await PromptPolicy.for(lm, vocab, cfg, new Rng(1));
       const pi = async () => {
         const [q] = await policy.qValues([[]]);
         const m = Math.max(...q!);

@@ -42,7 +42,7 @@ export const EurekaConfig = z.object({
   samples: z.number().int().min(1).default(4).describe('candidate reward functions per iteration (K)'),
   ...withDefaults(prefixed('ppo', PpoConfig.pick({ totalSteps: true, learningRate: true, nEnvs: true, nSteps: true, hidden: true })), { ppoTotalSteps: 8192, ppoLearningRate: 2.5e-3, ppoHidden: [32, 32] }),
   searchRuns: z.number().int().min(1).default(2).describe('PPO runs per candidate in the search (fresh seeds); its search fitness is their mean'),
-  checkpoints: z.number().int().min(2).default(5).describe('points of training at which the reflection reports each reward component, the task score and the episode length'),
+  checkpoints: z.number().int().min(2).default(4).describe('points of training at which the reflection reports each reward component, the task score and the episode length'),
   evalEpisodes: z.number().int().min(5).default(200).describe('episodes to measure the success rate'),
   finalRuns: z.number().int().min(1).default(1).describe("final PPO runs per variant and seed (fresh seeds); the seed's value is their mean"),
   restartShare: z.number().min(0).max(1).default(0.25).describe('share of samples after round 1 that restart from scratch'),
@@ -213,36 +213,34 @@ export interface SearchResult {
   finalists: { source: string; runs: number[]; mean: number }[];
 }
 
-const f2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : 'n/a');
-/** A tracked quantity as Eureka reports it: its values at the checkpoints, then their max, mean and min. */
-function traceLine(name: string, trace: number[]): string {
-  const v = trace.filter(Number.isFinite);
-  const summary = v.length ? `; max ${f2(Math.max(...v))}, mean ${f2(mean(v))}, min ${f2(Math.min(...v))}` : '';
-  return `${name}: ${trace.map(f2).join(', ')}${summary}`;
+/** A tracked quantity: its values at the checkpoints of training. */
+function traceLine(name: string, trace: number[], digits: number): string {
+  return `${name}: ${trace.map((x) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a')).join(', ')}`;
 }
 
 /**
  * Reward reflection (Eureka §3.3), in the form of Eureka's policy feedback: one line per reward
- * component the candidate defined, with its values at the checkpoints of training and their max,
- * mean and min, the same for the task score (success rate of the training episodes) and the episode
- * length, the task fitness of the trained policy, and the generic advice of Eureka's code-feedback
- * prompt on how to read them (paraphrased). Nothing in it is specific to the task. Without
- * `components` (the no-reflection ablation) only the task fitness is given, as in the paper's
- * ablation. Code that did not run gets its error (Eureka's execution-error feedback).
+ * component the candidate defined, with its values at the checkpoints of training, the same for the
+ * task score (success rate of the training episodes) and the episode length, the task fitness of the
+ * trained policy, and the generic advice of Eureka's code-feedback prompt on how to read them
+ * (paraphrased). Nothing in it is specific to the task. Eureka adds each line's max, mean and min;
+ * they follow from the values and are left out, as the wording is short, because every token counts
+ * in a small model's context (≈ 260 tokens of the tiny coder's tokenizer for 5 components at 4
+ * checkpoints). Without `components` (the no-reflection ablation) only the task fitness is given,
+ * as in the paper's ablation. Code that did not run gets its error (Eureka's execution-error feedback).
  */
 export function reflect(c: Candidate, components = true): string {
   if (!c.ran) return `Reward reflection: the reward code did not run: ${(c.error ?? '').slice(0, 120)}. Fix the error and write a new reward function.`;
-  const fitness = `The task fitness of the trained policy (success rate) was ${f2(c.fitness)}.`;
+  const fitness = `task fitness: ${c.fitness.toFixed(2)}`;
   if (!components) return `Reward reflection: ${fitness}`;
   const s = c.stats!;
-  const n = s.successTrace.length;
   return [
-    `Reward reflection: we trained a policy with this reward function and tracked each of its components, the task score (success rate) and the episode length at ${n} checkpoints during training, with their max, mean and min:`,
-    ...Object.entries(s.components).map(([k, v]) => traceLine(k, v.trace)),
-    traceLine('task score', s.successTrace),
-    traceLine('episode length', s.lengthTrace),
+    `Reward reflection: each reward component, the task score and the episode length at ${s.successTrace.length} checkpoints of training:`,
+    ...Object.entries(s.components).map(([k, v]) => traceLine(k, v.trace, 2)),
+    traceLine('task score', s.successTrace, 2),
+    traceLine('episode length', s.lengthTrace, 0),
     fitness,
-    'Tips for reading this: if the task score stays near zero, rewrite the whole reward function. If a component hardly changes during training, RL cannot optimize it as written: change its scale, rewrite it or drop it. If one component is much larger than the others, rescale it. Go through each component this way, then write the new reward function.',
+    'Tips: if the task score stays near zero, rewrite the reward. If a component hardly changes, rescale, rewrite or drop it. If one component is much larger than the others, rescale it.',
   ].join('\n');
 }
 

@@ -228,7 +228,7 @@ describe('LmRewardWriter prompt for short and long contexts', () => {
       return t.split(/\s+/).filter(Boolean).map(() => 0);
     }
   }
-  const reflection = `Reward reflection: we trained a policy ...\ngoalBonus: ${Array(8).fill('0.00').join(', ')}; max 0.00, mean 0.00, min 0.00`;
+  const reflection = `Reward reflection: each reward component ...\ngoalBonus: ${Array(4).fill('0.00').join(', ')}`;
   const sections = { envSource: `/* ${Array(600).fill('src').join(' ')} */`, reflection, task: TASK_LINE, obs: 'obs line' };
 
   it('a longer context keeps the reflection and the task line and drops the env source; 128 tokens drop the reflection whole', async () => {

@@ -28,6 +28,7 @@ import { EventLog } from './events.ts';
 import { Progress } from './progress.ts';
 import type { Curve, Report, VariantComparison, VariantResult } from './report.ts';
 import { Rng } from './rng.ts';
+import { SEED_WORKERS_ENV } from './pool.ts';
 import type { Leaf } from './leaf.ts';
 
 // ── What a leaf writes ───────────────────────────────────────────────────────────────────────────
@@ -229,7 +230,9 @@ function runPool<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S>, config: z.
       c.send({ type: 'seed', job: job(seed) } satisfies ToWorker);
     };
     for (let i = 0; i < n; i++) {
-      const c = fork(WORKER, [], { execArgv: ['--import', TSX_LOADER], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+      // Each worker learns how many seed workers share the machine, so the job pools it starts
+      // (pool.ts poolSize) keep the busy processes within the cores.
+      const c = fork(WORKER, [], { execArgv: ['--import', TSX_LOADER], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', env: { ...process.env, [SEED_WORKERS_ENV]: String(n) } });
       children.push(c);
       c.on('message', (m: FromWorker) => {
         if (failed) return;

@@ -18,6 +18,7 @@ export * from './rl/dqn.ts';
 export * from './rl/a2c.ts';
 export * from './leaf.ts';
 export * from './experiment.ts';
+export * from './pool.ts';
 export * from './aggregate.ts';
 export * from './taxonomy.ts';
 export * from './lm/index.ts';

@@ -31,6 +31,11 @@ export interface LeafMeta {
   defaultModel?: string;
   /** Stats (dotted paths into each variant's stats) that are also compared method − ablation/baseline, in the metric's direction. */
   pairedStats?: string[];
+  /**
+   * Seed worker processes when --workers is not given (default: one per core). A leaf whose variants
+   * spread their own work over the cores (a JobPool, pool.ts) sets 1, so seeds do not compete with it.
+   */
+  workers?: number;
 }
 
 /** What `check` gets: enough to validate inputs before any work starts. */
@@ -115,11 +120,11 @@ export async function runLeaf<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S
   const outExisted = prepareOut(out);
   const log = new EventLog(join(out, 'events.jsonl'));
   const t0 = performance.now();
-  log.log('start', { leaf: leaf.meta.leaf, preset, seeds, model, workers: opts.workers ?? null });
+  log.log('start', { leaf: leaf.meta.leaf, preset, seeds, model, workers: opts.workers ?? leaf.meta.workers ?? null });
   let measured: MeasuredReport;
   try {
     await leaf.check?.(config, { model, flags });
-    const outcomes = await runSeeds(leaf, config, { seeds, model, out, flags, workers: opts.workers, quiet: opts.quiet, log });
+    const outcomes = await runSeeds(leaf, config, { seeds, model, out, flags, workers: opts.workers ?? leaf.meta.workers, quiet: opts.quiet, log });
     measured = aggregate(variants, outcomes, leaf.meta.metric.higherIsBetter, leaf.meta.pairedStats);
     const more = leaf.finish?.(measured, config) ?? {};
     measured = { ...measured, curves: [...measured.curves, ...(more.curves ?? [])], extra: { ...(Object.keys(flags).length ? { flags } : {}), ...measured.extra, ...(more.extra ?? {}) } };

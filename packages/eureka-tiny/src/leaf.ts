@@ -5,9 +5,9 @@
  * number comes from fresh PPO runs (eureka.ts §4), not from the search's own scores.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { loadModelFor, UserError, type Leaf, type RoleNeeds, type SeedContext, type Variant } from '@rlllm/core';
-import { envContext, eurekaSearch, EurekaConfig, finalFitness, HUMAN_REWARD, limitsOf, ppoOf, SPARSE_REWARD, type SearchResult } from './eureka.ts';
-import { CandidateFailure } from './train.ts';
+import { JobPool, loadModelFor, poolSize, UserError, type Leaf, type RoleNeeds, type SeedContext, type Variant } from '@rlllm/core';
+import { envContext, eurekaSearch, EurekaConfig, finalFitness, HUMAN_REWARD, SPARSE_REWARD, TASKS, trainingOf, type SearchResult, type Trainer } from './eureka.ts';
+import { CandidateFailure, TRAIN_JOB } from './train.ts';
 import { LmRewardWriter } from './writer.ts';
 
 export const schema = EurekaConfig;
@@ -16,8 +16,18 @@ export type Config = EurekaConfig;
 /** What Eureka's reward writer needs from --model (the token mask needs the whole next-token distribution). */
 const writerRole = (c: Config): RoleNeeds => ({ flag: '--model', role: `Eureka's reward writer${c.tokenMask ? ' with --token-mask true' : ''}`, needs: ['generate', 'logProb', ...(c.tokenMask ? (['allow'] as const) : [])], minContext: 128 });
 
+/**
+ * Where PPO trainings run: a pool of worker processes, one per process of this leaf's run (its size
+ * is `trainProcesses`, or the cores the seed workers leave: core's poolSize). Its jobs draw their seeds
+ * from named streams and come back in job order, so no number depends on the pool's size.
+ */
+const trainerOf = async (config: Config, ctx: SeedContext): Promise<Trainer> => {
+  const pool = await ctx.shared('train pool', () => new JobPool(TRAIN_JOB, config.trainProcesses || poolSize()));
+  return (jobs) => pool.map(jobs);
+};
+
 /** The final fitness of a reward on this seed, computed once per distinct source (variants share it). */
-const fitnessOf = (source: string, seed: number, config: Config, ctx: SeedContext) => ctx.stage(`final:${source}`, () => finalFitness(source, config, ctx.rng('final')));
+const fitnessOf = (source: string, seed: number, config: Config, ctx: SeedContext) => ctx.stage(`final:${source}`, async () => finalFitness(source, config, ctx.rng('final'), await trainerOf(config, ctx)));
 
 /** A fixed reward: its final fitness. */
 const fixed = (name: string, role: Variant<Config>['role'], about: string, source: (ctx: SeedContext) => string): Variant<Config> => ({
@@ -40,11 +50,12 @@ function search(name: string, role: Variant<Config>['role'], about: string, opts
     run: async (seed, config, ctx) => {
       const lm = await ctx.shared('lm', () => loadModelFor(ctx.model, writerRole(config)));
       const writer = new LmRewardWriter(lm, { temperature: config.temperature, topK: config.topK, maxLines: config.maxLines, tries: config.lineTries, codeTries: config.codeTries, returnTries: config.returnTries, lineTokens: config.lineTokens, tokenMask: config.tokenMask });
-      const context = envContext(lm.info.contextLength);
+      const context = envContext(lm.info.contextLength, TASKS[config.task].layout);
       const bar = ctx.progress(name, config.iterations * config.samples + (opts.init ? 1 : 0));
       let done = 0;
-      const res: SearchResult = await eurekaSearch(writer, context, { ...opts, iterations: config.iterations, samples: config.samples, restartShare: config.restartShare, finalists: config.finalists, rescoreRuns: config.rescoreRuns, ppo: ppoOf(config), evalEpisodes: config.evalEpisodes, limits: limitsOf(config) }, ctx.rng('search'), (c) => {
-        ctx.log.log('candidate', { seed, variant: name, iteration: c.iteration, origin: c.origin, ran: c.ran, error: c.error, fitness: c.fitness, source: c.source });
+      const search = { ...opts, iterations: config.iterations, samples: config.samples, restartShare: config.restartShare, runs: config.searchRuns, finalists: config.finalists, rescoreRuns: config.rescoreRuns, training: trainingOf(config), train: await trainerOf(config, ctx) };
+      const res: SearchResult = await eurekaSearch(writer, context, search, ctx.rng('search'), (c) => {
+        ctx.log.log('candidate', { seed, variant: name, iteration: c.iteration, origin: c.origin, ran: c.ran, error: c.error, fitness: c.fitness, runs: c.runs, source: c.source });
         bar.update(++done, c.ran ? `fitness ${c.fitness.toFixed(2)}` : 'did not run');
       });
       bar.finish();
@@ -69,6 +80,7 @@ function search(name: string, role: Variant<Config>['role'], about: string, opts
           topErrors: topErrors(generated.map((c) => c.error).filter((e): e is string => !!e)),
           bestSource: res.best?.source ?? null,
           bestComponents: res.best?.stats?.components ?? null,
+          bestRuns: res.best?.runs ?? null,
           finalists: res.finalists.map((f) => ({ runs: f.runs, mean: f.mean, source: f.source })),
           reflections: res.reflections,
           promptContext: context,
@@ -102,12 +114,15 @@ export const leaf: Leaf<typeof schema> = {
     metric: { name: 'task fitness (success rate)', higherIsBetter: true },
     // Eureka writes rewards with a coding LLM: the code model (tiny-gpt trained further on code).
     defaultModel: 'rlllm/tiny-coder',
+    // One seed at a time by default: each seed's PPO trainings already use the cores (a JobPool of
+    // poolSize() processes). With --workers N the seeds run in N processes and each pool shrinks.
+    workers: 1,
   },
   module: import.meta.url,
   schema,
   presets: {
-    quick: { iterations: 2, samples: 3, ppoTotalSteps: 4096, evalEpisodes: 30, ablations: false, humanInit: false },
-    full: { iterations: 3, samples: 4, ppoTotalSteps: 16384, evalEpisodes: 200, finalRuns: 3, finalists: 3, ablations: true, humanInit: false },
+    quick: { iterations: 2, samples: 2, searchRuns: 1, ppoTotalSteps: 4096, evalEpisodes: 30, finalRuns: 2, ablations: false, humanInit: false },
+    full: { iterations: 3, samples: 3, searchRuns: 2, ppoTotalSteps: 49152, evalEpisodes: 200, finalRuns: 2, finalists: 0, ablations: true, humanInit: false },
   },
   extraFlags: { '--reward-file': 'PATH.js: also train and score your own `function reward(obs, action)` through the same sandbox (variant "user-reward")' },
   variants: (config, flags) => [

@@ -3,19 +3,47 @@
  * boundary, not `node:vm`: each candidate gets its own QuickJS runtime compiled to wasm
  * (quickjs-emscripten). The guest has only the ECMAScript built-ins — no fs, network, process,
  * timers, require or module loader — a memory limit (runtime.setMemoryLimit), a stack limit, and a
- * wall-clock limit per call (interrupt handler). Values cross the boundary only as JSON text built
+ * work budget per call: QuickJS polls its interrupt handler after every ~10 000 bytecode steps
+ * (function calls and backward jumps count down a counter), and a call that reaches
+ * `interruptBudget` polls is stopped. The count does not depend on the clock, so a slow candidate
+ * fails or passes the same way on an idle and on a loaded machine; a generous wall-clock backstop
+ * (`backstopMs`) only catches what the counter cannot see (one long native operation). Values cross the boundary only as JSON text built
  * inside the guest and validated by the host, so the host never touches a guest object. A hostile
  * or broken candidate fails alone: its runtime is disposed and the search goes on.
  */
-import { getQuickJS, shouldInterruptAfterDeadline, type QuickJSContext, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten';
+import { getQuickJS, type InterruptHandler, type QuickJSContext, type QuickJSRuntime, type QuickJSWASMModule } from 'quickjs-emscripten';
 
 export interface SandboxLimits {
-  /** Wall-clock limit per call (source evaluation or one reward call), ms. */
-  timeLimitMs: number;
+  /**
+   * Interrupt polls per call (source evaluation or one reward call) before the call is stopped; QuickJS
+   * polls about every 10 000 bytecode steps, so the budget is a step count, not a time.
+   */
+  interruptBudget: number;
+  /** Wall-clock backstop per call, ms: only for work the poll counter cannot see (one long native call). */
+  backstopMs: number;
   /** Guest heap limit, bytes. */
   memoryBytes: number;
 }
-export const DEFAULT_LIMITS: SandboxLimits = { timeLimitMs: 50, memoryBytes: 8 * 1024 * 1024 };
+export const DEFAULT_LIMITS: SandboxLimits = { interruptBudget: 100, backstopMs: 2000, memoryBytes: 8 * 1024 * 1024 };
+
+/** Why the last call was stopped, if it was (the guest only sees QuickJS' "interrupted"). */
+type Stop = 'budget' | 'backstop' | null;
+
+/** An interrupt handler that stops after `budget` polls or, as a backstop, after `backstopMs`; `stopped()` says which. */
+export function stepBudget(budget: number, backstopMs: number): { handler: InterruptHandler; polls: () => number; stopped: () => Stop } {
+  let polls = 0;
+  let stop: Stop = null;
+  const deadline = Date.now() + backstopMs;
+  return {
+    handler: () => {
+      if (++polls > budget) stop = 'budget';
+      else if (Date.now() > deadline) stop = 'backstop';
+      return stop !== null;
+    },
+    polls: () => polls,
+    stopped: () => stop,
+  };
+}
 
 export type RewardCall = { ok: true; value: number; components: Record<string, number> } | { ok: false; error: string };
 
@@ -74,6 +102,8 @@ function errorText(vm: QuickJSContext, handle: Parameters<QuickJSContext['dump']
 export class RewardSandbox {
   private disposed = false;
   calls = 0;
+  /** Interrupt polls of the last call (its work in units of ~10 000 bytecode steps; clock-free). */
+  lastPolls = 0;
   private constructor(
     private readonly runtime: QuickJSRuntime,
     private readonly vm: QuickJSContext,
@@ -100,17 +130,23 @@ export class RewardSandbox {
 
   private eval(code: string): { ok: true; text: string } | { ok: false; error: string } {
     if (this.disposed) return { ok: false, error: 'sandbox disposed' };
-    this.runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + this.limits.timeLimitMs));
+    const budget = stepBudget(this.limits.interruptBudget, this.limits.backstopMs);
+    this.runtime.setInterruptHandler(budget.handler);
+    const why = () => {
+      const s = budget.stopped();
+      return s === 'budget' ? ` (work budget of ${this.limits.interruptBudget} interrupt polls used up)` : s === 'backstop' ? ` (wall-clock backstop of ${this.limits.backstopMs} ms)` : '';
+    };
     try {
       const r = this.vm.evalCode(code, 'reward.js');
-      if (r.error) return { ok: false, error: errorText(this.vm, r.error) };
+      if (r.error) return { ok: false, error: `${errorText(this.vm, r.error)}${why()}` };
       const v = this.vm.dump(r.value) as unknown;
       r.value.dispose();
       return { ok: true, text: typeof v === 'string' ? v : '' };
     } catch (e) {
       // The wasm side itself failed (e.g. out of memory while building an error): the candidate fails.
-      return { ok: false, error: String((e as Error)?.message ?? e).slice(0, 200) };
+      return { ok: false, error: `${String((e as Error)?.message ?? e).slice(0, 200)}${why()}` };
     } finally {
+      this.lastPolls = budget.polls();
       this.runtime.removeInterruptHandler();
     }
   }
@@ -139,7 +175,7 @@ export class RewardSandbox {
     const QuickJS = await getModule();
     const runtime = QuickJS.newRuntime();
     runtime.setMemoryLimit(DEFAULT_LIMITS.memoryBytes);
-    runtime.setInterruptHandler(shouldInterruptAfterDeadline(Date.now() + DEFAULT_LIMITS.timeLimitMs));
+    runtime.setInterruptHandler(stepBudget(DEFAULT_LIMITS.interruptBudget, DEFAULT_LIMITS.backstopMs).handler);
     const vm = runtime.newContext();
     try {
       const r = vm.evalCode(code, 'line.js', { compileOnly: true });

@@ -7,7 +7,7 @@
 import { Rng, type LanguageModel } from '@rlllm/core';
 import { RewardSandbox } from './sandbox.ts';
 import { checkLine, checkPrefix, completeLine, declare, scopeOf, type LineCheck, type Scope } from './check.ts';
-import { HEADER, KEYDOOR_FIELDS, type RewardWriter } from './eureka.ts';
+import { assemblePrompt, HEADER, KEYDOOR_FIELDS, type PromptSections, type RewardWriter } from './eureka.ts';
 
 /** Counters of what the decoding aids did (reported in `extra.search.*.decoding`). */
 export interface DecodingStats {
@@ -90,13 +90,17 @@ export class LmRewardWriter implements RewardWriter {
     return c;
   }
 
-  async write(context: string, prefixLines: string[], seed: number): Promise<string> {
+  async write(sections: PromptSections, prefixLines: string[], seed: number): Promise<string> {
     const { temperature, topK, tries, codeTries, lineTokens } = this.opts;
     const lines = [...prefixLines];
     // The kept lines of a mutation come from a reward that ran; their declarations are in scope.
     const scope = scopeOf(prefixLines, this.opts.fields).scope;
-    // Too long for the model's context, the prompt is cut from the left by the LM (oldest first).
-    const prompt = (extra: string[] = []) => [context, HEADER, ...lines, ...extra].join('\n');
+    // The context leaves room for the line to be written (and the "\n " or "\n  return" after the
+    // prompt); what does not fit is left out by priority (assemblePrompt): the function so far, the
+    // task line, the reflection, the obs line, the env source.
+    const budget = this.lm.info.contextLength - lineTokens - 4;
+    const count = (t: string) => this.lm.tokenize(t).length;
+    const prompt = (extra: string[] = []) => assemblePrompt(sections, [HEADER, ...lines, ...extra].join('\n'), budget, count);
     const rng = new Rng(seed);
     const hasReturn = () => lines.some((l) => /^\s*return\b/.test(l));
     // Token-level masking (`checkPrefix`): the line so far must still be completable into a line

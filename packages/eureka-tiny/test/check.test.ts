@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { GridKeyDoor } from '@rlllm/env';
 import { checkLine, checkPrefix, completeLine, newScope, scopeOf, statementShape, tokenize, type Scope } from '../src/check.ts';
-import { HEADER, HUMAN_REWARD, KEYDOOR_FIELDS, SPARSE_REWARD } from '../src/eureka.ts';
+import { HEADER, HUMAN_REWARD, KEYDOOR_FIELDS, SPARSE_REWARD, TASK as TASK_LINE } from '../src/eureka.ts';
 import { LmRewardWriter } from '../src/writer.ts';
 import { RewardSandbox } from '../src/sandbox.ts';
 
@@ -143,7 +143,7 @@ class StubLm {
     return cs.map((c) => (c === ';' ? 0 : c === ' goalBonus' ? -0.01 : -50));
   }
   async embed(): Promise<Float32Array[]> { return []; }
-  tokenize() { return []; }
+  tokenize(_text: string): number[] { return []; }
   async dispose() {}
 }
 
@@ -161,9 +161,9 @@ describe('LmRewardWriter with the static check', () => {
       ...Array(40).fill(' return anglePenalty;'),
     ]);
     const w = new LmRewardWriter(lm as never, { tries: 6, codeTries: 4, returnTries: 3 });
-    const src = await w.write('ctx', [], 1);
+    const src = await w.write({ task: 'task', obs: 'obs' }, [], 1);
     expect(src).toBe('function reward(obs, action) {\n  const goalBonus = obs.atGoal ? 5.0 : 0;\n  return goalBonus;\n}');
-    expect(lm.prompts[0]!.endsWith(`ctx\n${HEADER}\n `)).toBe(true);
+    expect(lm.prompts[0]!.endsWith(`task\nobs\n${HEADER}\n `)).toBe(true);
     expect(w.stats).toMatchObject({ droppedLines: 1, grammarReturns: 1 });
     expect(w.stats.reasons).toMatchObject({ 'obs.… is not a field of the task': 2, 'Math.… does not exist': 1, '… is not defined': expect.any(Number) });
     const sb = await RewardSandbox.create(src);
@@ -205,14 +205,38 @@ describe('LmRewardWriter with token-level masking', () => {
       ' const distPenalty = 0.1 * obs.distToGoal;',
     ]);
     const w = new LmRewardWriter(lm as never, { tokenMask: true });
-    const src = await w.write('ctx', [], 1);
+    const src = await w.write({ task: 'task', obs: 'obs' }, [], 1);
     expect(src).toBe('function reward(obs, action) {\n  const goalBonus = obs.atGoal ? 5.0 : 0;\n  const distPenalty = 0.1 * obs.distToGoal;\n  return goalBonus + distPenalty;\n}');
     expect(w.stats.rejectedNames).toBe(0); // nothing drawn had to be rejected after the fact
     expect(lm.refused).toContain(' const heightReward = 0.5 * Math.sin(3 * obs.position);');
     // Without the mask the same LM's first line is drawn and rejected by the line check.
     const free = new MaskingStubLm([' const heightReward = 0.5 * Math.sin(3 * obs.position);', ' const goalBonus = obs.atGoal ? 5.0 : 0;', ' return goalBonus;']);
     const w2 = new LmRewardWriter(free as never, { tokenMask: false, tries: 2 });
-    await w2.write('ctx', [], 1);
+    await w2.write({ task: 'task', obs: 'obs' }, [], 1);
     expect(w2.stats.rejectedNames).toBeGreaterThan(0);
+  });
+});
+
+describe('LmRewardWriter prompt for short and long contexts', () => {
+  /** One token per whitespace-separated word (a stub tokenizer), with a settable context length. */
+  class WordLm extends StubLm {
+    constructor(contextLength: number, outs: string[]) {
+      super(outs);
+      (this.info as { contextLength: number }).contextLength = contextLength;
+    }
+    override tokenize(t: string) {
+      return t.split(/\s+/).filter(Boolean).map(() => 0);
+    }
+  }
+  const reflection = `Reward reflection: each reward component ...\ngoalBonus: ${Array(4).fill('0.00').join(', ')}`;
+  const sections = { envSource: `/* ${Array(600).fill('src').join(' ')} */`, reflection, task: TASK_LINE, obs: 'obs line' };
+
+  it('a longer context keeps the reflection and the task line and drops the env source; 128 tokens drop the reflection whole', async () => {
+    const long = new WordLm(512, [' const goalBonus = obs.atGoal ? 5.0 : 0;', ' return goalBonus;']);
+    await new LmRewardWriter(long as never, {}).write(sections, [], 1);
+    expect(long.prompts[0]).toBe(`${reflection}\n${TASK_LINE}\nobs line\n${HEADER}\n `);
+    const short = new WordLm(128, [' const goalBonus = obs.atGoal ? 5.0 : 0;', ' return goalBonus;']);
+    await new LmRewardWriter(short as never, {}).write({ ...sections, reflection: `${reflection}\n${Array(100).fill('x').join(' ')}` }, [], 1);
+    expect(short.prompts[0]).toBe(`${TASK_LINE}\nobs line\n${HEADER}\n `);
   });
 });

@@ -1,8 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { RewardSandbox, SandboxError, instrument } from '../src/sandbox.ts';
+import { spawn } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { RewardSandbox, SandboxError, instrument, type SandboxLimits } from '../src/sandbox.ts';
 
 const OBS = { hasKey: true, doorOpen: false, atGoal: false, distToKey: 0, distToDoor: 3, distToGoal: 6 };
-const LIMITS = { timeLimitMs: 50, memoryBytes: 4 * 1024 * 1024 };
+const LIMITS: SandboxLimits = { interruptBudget: 100, backstopMs: 2000, memoryBytes: 4 * 1024 * 1024 };
 
 async function callOnce(src: string) {
   const sb = await RewardSandbox.create(src, LIMITS);
@@ -26,11 +28,35 @@ describe('QuickJS reward sandbox', () => {
     expect(instrument('  const a = 1; // c')).toBe('  const a = 1;  __rec("a", a);');
   });
 
-  it('stops an infinite loop in a call and at load time', async () => {
-    const t0 = performance.now();
-    expect(await callOnce('function reward(o) { while (true) {} }')).toMatchObject({ ok: false, error: expect.stringMatching(/interrupted/) });
-    await expect(RewardSandbox.create('for (;;) {}', LIMITS)).rejects.toThrow(/interrupted/);
-    expect(performance.now() - t0).toBeLessThan(5000);
+  it('stops an infinite loop in a call and at load time by its work budget', async () => {
+    expect(await callOnce('function reward(o) { while (true) {} }')).toMatchObject({ ok: false, error: expect.stringMatching(/interrupted \(work budget of 100 interrupt polls used up\)/) });
+    await expect(RewardSandbox.create('for (;;) {}', LIMITS)).rejects.toThrow(/interrupted \(work budget/);
+  });
+  it('the budget does not depend on the clock: the same results and work under CPU-busy sibling processes', async () => {
+    const busyLoop = 'function reward(o) { let n = 0; while (true) n++; }';
+    // ~40 polls of work: within the budget, and slow enough that a loaded machine would stretch it.
+    const bounded = 'function reward(o) { let s = 0; for (let i = 0; i < 400000; i++) s += i % 7; return s; }';
+    const run = async () => {
+      const out: unknown[] = [];
+      for (const src of [busyLoop, bounded]) {
+        const sb = await RewardSandbox.create(src, LIMITS);
+        out.push(sb.call(OBS, 1), sb.lastPolls);
+        sb.dispose();
+      }
+      return out;
+    };
+    const idle = await run();
+    expect(idle[0]).toMatchObject({ ok: false, error: expect.stringMatching(/work budget/) });
+    expect(idle[1]).toBe(101); // the poll that went over the budget stopped it
+    expect(idle[2]).toMatchObject({ ok: true });
+    expect(idle[3]).toBeGreaterThan(10);
+    const siblings = Array.from({ length: availableParallelism() }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+    try {
+      await new Promise((r) => setTimeout(r, 300)); // let them take the cores
+      expect(await run()).toEqual(idle);
+    } finally {
+      for (const s of siblings) s.kill('SIGKILL');
+    }
   });
   it('stops a huge allocation (memory limit) and unbounded recursion', async () => {
     expect(await callOnce('function reward(o) { return new Array(1e8).fill(1).length; }')).toMatchObject({ ok: false });

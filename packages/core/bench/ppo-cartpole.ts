@@ -2,9 +2,9 @@
  * Benchmark: PPO (CleanRL defaults: 4 envs × 128 steps, 4 epochs × 4 minibatches, lr 2.5e-4
  * annealed over 500k, 64-64 tanh) on CartPole-v1, three trainers, per seed, interleaved:
  *
- *   tfjs      rl/ppo.ts as it is (tfjs update on the chosen tfjs backend)
- *   ORT       the same loop with the minibatch update compiled into one onnxruntime run
- *             (compile/ppoTrain.ts), 1 intra-op thread
+ *   tfjs      rl/ppo.ts with `trainer: 'tfjs'` (tfjs update on the chosen tfjs backend)
+ *   ORT       rl/ppo.ts with `trainer: 'ort'` (the default): the minibatch update compiled into one
+ *             onnxruntime run (compile/ppo.ts `PpoUpdate`), 1 intra-op thread
  *   PyTorch   bench/torch_ppo_cartpole.py, CleanRL-structured, run by /usr/bin/python3 with Debian's
  *             python3-torch (skipped with a notice when torch is absent)
  *
@@ -17,7 +17,6 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CartPole } from '@rlllm/env';
 import { initTf, trainPpo, stepsToThreshold, median } from '../src/index.ts';
-import { trainPpoCompiled } from '../src/compile/index.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const seeds = (process.env.BENCH_SEEDS ?? '1,2,3').split(',').map(Number);
@@ -37,14 +36,14 @@ const show = (r: Row) =>
   );
 
 for (const seed of seeds) {
-  const t = await trainPpo(() => new CartPole(), { totalSteps: 500_000 }, { seed, onUpdate: stop });
+  const t = await trainPpo(() => new CartPole(), { totalSteps: 500_000 }, { seed, onUpdate: stop, trainer: 'tfjs' });
   rows.push({ trainer: 'tfjs', seed, sps: t.envSteps / t.seconds, to475: stepsToThreshold(t.episodes, 475), seconds: t.seconds, update: t.timing.updateSeconds });
   t.agent.dispose();
   show(rows[rows.length - 1]!);
 
-  const o = await trainPpoCompiled(() => new CartPole(), { totalSteps: 500_000 }, { seed, onUpdate: stop, intraOpNumThreads: 1 });
+  const o = await trainPpo(() => new CartPole(), { totalSteps: 500_000 }, { seed, onUpdate: stop, trainer: 'ort' });
   rows.push({ trainer: 'ORT', seed, sps: o.envSteps / o.seconds, to475: stepsToThreshold(o.episodes, 475), seconds: o.seconds, update: o.timing.updateSeconds });
-  await o.update.dispose();
+  o.agent.dispose();
   show(rows[rows.length - 1]!);
 
   if (hasTorch) {

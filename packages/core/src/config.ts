@@ -3,11 +3,12 @@
  * From it we derive CLI flags (`lrStart` → `--lr-start`), `--help`, and one-line errors that name
  * the field and say how to fix it. Every config, flag and user file goes through `parseConfig`.
  *
- * The leaf CLI contract (docs/architecture.md): `[--quick|--full] [--seed N | --seeds N] [--workers N] [--model SPEC]
- * [--out DIR] [--config FILE.json]`, plus one flag per schema field.
+ * The leaf CLI contract (docs/architecture.md): `[--quick|--full] [--seed N | --seeds N] [--workers N] [--trainer ort|tfjs]
+ * [--model SPEC] [--out DIR] [--config FILE.json]`, plus one flag per schema field.
  */
 import { readFileSync, existsSync } from 'node:fs';
 import { z } from 'zod';
+import { TRAINERS, type TrainerName } from './trainer.ts';
 
 /** An error the user caused (bad flag, config, file): printed as one line, exit code 2. */
 export class UserError extends Error {
@@ -124,6 +125,8 @@ export interface CliResult<S extends AnyObject> {
   out?: string;
   /** Worker processes for the seeds (--workers; undefined = the default, one per core). */
   workers?: number;
+  /** The training backend (--trainer; undefined = the default, 'ort'; trainer.ts). */
+  trainer?: TrainerName;
   /** Extra flags given (name without dashes → string value or "true"). */
   extra: Record<string, string>;
 }
@@ -133,13 +136,14 @@ export function helpText<S extends AnyObject>(spec: CliSpec<S>): string {
   const lines = [
     `${spec.name} — ${spec.description}`,
     '',
-    `usage: ${spec.name} [${presetNames.map((p) => '--' + p).join('|')}] [--seed N | --seeds N] [--workers N] [--model SPEC] [--out DIR] [--config FILE.json] [flags]`,
+    `usage: ${spec.name} [${presetNames.map((p) => '--' + p).join('|')}] [--seed N | --seeds N] [--workers N] [--trainer ort|tfjs] [--model SPEC] [--out DIR] [--config FILE.json] [flags]`,
     '',
     'common flags:',
     `  ${presetNames.map((p) => '--' + p).join(', ').padEnd(26)} preset (default --${presetNames[0]})`,
     '  --seed N                   run one seed (default 1)',
     '  --seeds N                  run seeds 1..N and report mean and 95% CI',
     '  --workers N                worker processes for the seeds (default: one per core; same numbers for any N)',
+    '  --trainer ort|tfjs         training backend: onnxruntime (default) or tfjs, the reference',
     `  --model SPEC               language model: ${MODEL_SPEC_FORMS}${spec.defaultModel ? ` (default ${spec.defaultModel})` : ''}`,
     '  --out DIR                  where report.json and events.jsonl go',
     '  --config FILE.json         config fields from a JSON file (flags override it)',
@@ -181,6 +185,7 @@ export function parseCli<S extends AnyObject>(spec: CliSpec<S>, argv: string[] =
   let preset = presetNames[0]!;
   let presetFlag: string | undefined;
   let workers: number | undefined;
+  let trainer: TrainerName | undefined;
   let seed: number | undefined;
   let nSeeds: number | undefined;
   let model: string | undefined;
@@ -222,6 +227,11 @@ export function parseCli<S extends AnyObject>(spec: CliSpec<S>, argv: string[] =
       preset = arg.slice(2);
     } else if (arg === '--seed') seed = intArg(arg, next(), 0);
     else if (arg === '--workers') workers = intArg(arg, next(), 1);
+    else if (arg === '--trainer') {
+      const v = next();
+      if (!(TRAINERS as readonly string[]).includes(v)) throw new UserError(`flag --trainer: expected ${TRAINERS.join(' or ')}, got ${JSON.stringify(v)}. Fix: --trainer ort (the default) or --trainer tfjs.`);
+      trainer = v as TrainerName;
+    }
     else if (arg === '--seeds') nSeeds = intArg(arg, next(), 1);
     else if (arg === '--model') model = next();
     else if (arg === '--out') out = next();
@@ -244,7 +254,7 @@ export function parseCli<S extends AnyObject>(spec: CliSpec<S>, argv: string[] =
   parseConfig(spec.schema.partial().strict(), overrides, 'flag');
   const config = parseConfig(spec.schema.strict(), { ...spec.presets[preset], ...fromFile, ...overrides }, `config (--${preset})`) as z.infer<S>;
   const seeds = nSeeds !== undefined ? Array.from({ length: nSeeds }, (_, k) => k + 1) : [seed ?? 1];
-  return { config, preset, seeds, model, out, workers, extra };
+  return { config, preset, seeds, model, out, workers, trainer, extra };
 }
 
 /**

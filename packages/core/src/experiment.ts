@@ -7,7 +7,9 @@
  *   2. parallel seeds — with `workers` > 1 the seeds go to a pool of worker processes
  *      (experimentWorker.ts), each taking the next seed when it is free. A seed's numbers never
  *      depend on which process ran it or on the seeds before it there: randomness comes from
- *      `ctx.rng(name)`, named streams of the seed, and shared things (`ctx.shared`) are seed-free;
+ *      `ctx.rng(name)`, named streams of the seed, and shared things (`ctx.shared`) are seed-free.
+ *      Every process trains with the run's trainer (trainer.ts) and max(1, ⌊cores / workers⌋)
+ *      onnxruntime threads, which give the same numbers as any other thread count;
  *   3. aggregation (aggregate.ts) — per variant the metric's mean and 95% CI over seeds, nested stats,
  *      curves with bands, and the paired difference of the method against each ablation and baseline
  *      with the verdict its CI supports;
@@ -30,6 +32,7 @@ import type { Curve, Report, VariantComparison, VariantResult } from './report.t
 import { Rng } from './rng.ts';
 import { SEED_WORKERS_ENV } from './pool.ts';
 import type { Leaf } from './leaf.ts';
+import { defaultTrainer, ortThreads, setDefaultTrainer, setOrtThreads, threadsPerWorker, type TrainerName } from './trainer.ts';
 
 // ── What a leaf writes ───────────────────────────────────────────────────────────────────────────
 
@@ -182,6 +185,8 @@ export interface RunSeedsOptions {
   flags: Record<string, string>;
   /** Worker processes (default: the machine's cores); at most one per seed; 1 runs in this process. */
   workers?: number;
+  /** The training backend of every process (default: this process's, trainer.ts). */
+  trainer?: TrainerName;
   quiet?: boolean;
   log: EventLog;
 }
@@ -195,20 +200,38 @@ const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).
 export async function runSeeds<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S>, config: z.infer<S>, o: RunSeedsOptions): Promise<SeedOutcome[]> {
   const workers = Math.max(1, Math.min(o.workers ?? defaultWorkers(), o.seeds.length));
   const job = (seed: number): SeedJob => ({ seed, model: o.model, out: o.out, flags: o.flags, quiet: !!o.quiet });
+  const setup: WorkerSetup = { trainer: o.trainer ?? defaultTrainer(), threads: threadsPerWorker(workers) };
+  o.log.log('trainer', { ...setup, workers });
   if (workers === 1) {
-    const out: SeedOutcome[] = [];
-    const shared = new Map<string, Promise<unknown>>();
-    for (const seed of o.seeds) out.push(await runOneSeed(leaf, config, job(seed), o.log, shared));
-    return out;
+    // This process: the run's trainer and threads while it runs, then the process's own again.
+    const before = { trainer: defaultTrainer(), threads: ortThreads() };
+    setDefaultTrainer(setup.trainer);
+    setOrtThreads(setup.threads);
+    try {
+      const out: SeedOutcome[] = [];
+      const shared = new Map<string, Promise<unknown>>();
+      for (const seed of o.seeds) out.push(await runOneSeed(leaf, config, job(seed), o.log, shared));
+      return out;
+    } finally {
+      setDefaultTrainer(before.trainer);
+      setOrtThreads(before.threads);
+    }
   }
-  return runPool(leaf, config, o, workers, job);
+  return runPool(leaf, config, o, workers, job, setup);
+}
+
+/** What every process of a run trains with. */
+export interface WorkerSetup {
+  trainer: TrainerName;
+  /** onnxruntime intra-op threads (trainer.ts `ortThreads`). */
+  threads: number;
 }
 
 /** Messages between the runner and a worker (experimentWorker.ts). */
-export type ToWorker = { type: 'init'; module: string; config: unknown; log: string | null } | { type: 'seed'; job: SeedJob } | { type: 'exit' };
+export type ToWorker = { type: 'init'; module: string; config: unknown; log: string | null; setup: WorkerSetup } | { type: 'seed'; job: SeedJob } | { type: 'exit' };
 export type FromWorker = { type: 'ready' } | { type: 'done'; outcome: SeedOutcome } | { type: 'failed'; seed: number; message: string; detail?: string; user: boolean };
 
-function runPool<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S>, config: z.infer<S>, o: RunSeedsOptions, n: number, job: (seed: number) => SeedJob): Promise<SeedOutcome[]> {
+function runPool<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S>, config: z.infer<S>, o: RunSeedsOptions, n: number, job: (seed: number) => SeedJob, setup: WorkerSetup): Promise<SeedOutcome[]> {
   return new Promise((resolve, reject) => {
     const queue = [...o.seeds];
     const results = new Map<number, SeedOutcome>();
@@ -249,7 +272,7 @@ function runPool<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S>, config: z.
       c.on('exit', (code, signal) => {
         if (!failed && results.size < o.seeds.length && (code !== 0 || signal)) fail(new VariantFailure(`a worker process exited (${signal ?? `code ${code}`}) before its seed was done`));
       });
-      c.send({ type: 'init', module: leaf.module, config, log: o.log.file } satisfies ToWorker);
+      c.send({ type: 'init', module: leaf.module, config, log: o.log.file, setup } satisfies ToWorker);
     }
   });
 }

@@ -1,6 +1,6 @@
 /**
- * A worker process of the experiment runner (experiment.ts): it imports the leaf once, then runs the
- * seeds it is sent, one at a time, exactly as the runner does in its own process (`runOneSeed`), and
+ * A worker process of the experiment runner (experiment.ts): it takes the run's trainer and thread
+ * count, imports the leaf once, then runs the seeds it is sent, one at a time, exactly as the runner does in its own process (`runOneSeed`), and
  * sends each seed's outcome back. It exits when told to, or when the runner goes away.
  */
 import type { z } from 'zod';
@@ -8,6 +8,7 @@ import { UserError } from './config.ts';
 import { EventLog } from './events.ts';
 import { runOneSeed, VariantFailure, type FromWorker, type ToWorker } from './experiment.ts';
 import type { Leaf } from './leaf.ts';
+import { setDefaultTrainer, setOrtThreads } from './trainer.ts';
 
 let leaf: Leaf<z.ZodObject<z.ZodRawShape>> | null = null;
 let config: unknown = null;
@@ -20,6 +21,8 @@ process.on('disconnect', () => process.exit(0));
 process.on('message', (m: ToWorker) => {
   void (async () => {
     if (m.type === 'init') {
+      setDefaultTrainer(m.setup.trainer);
+      setOrtThreads(m.setup.threads);
       const [url, name = 'leaf'] = m.module.split('#');
       const mod = (await import(url!)) as Record<string, Leaf<z.ZodObject<z.ZodRawShape>> | undefined>;
       if (!mod[name]) throw new Error(`${url} exports no \`${name}\``);

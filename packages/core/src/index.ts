@@ -6,6 +6,7 @@ export * from './progress.ts';
 export * from './config.ts';
 export * from './report.ts';
 export * from './backend.ts';
+export * from './trainer.ts';
 export * from './nn/init.ts';
 export * from './nn/mlp.ts';
 export * from './nn/optim.ts';

@@ -6,7 +6,7 @@
  * processes), aggregation, CIs, paired differences, the report. The showcase runs leaves through the
  * same `runLeaf`, so a leaf behaves identically from its CLI and from the showcase.
  *
- *   npx <leaf> [--quick|--full] [--seed N | --seeds N] [--workers N] [--model SPEC] [--out DIR] [--config FILE]
+ *   npx <leaf> [--quick|--full] [--seed N | --seeds N] [--workers N] [--trainer ort|tfjs] [--model SPEC] [--out DIR] [--config FILE]
  *
  * writes DIR/report.json (validated, atomic) and DIR/events.jsonl.
  */
@@ -18,6 +18,7 @@ import { EventLog } from './events.ts';
 import { aggregate, MAIN_GROUP, runSeeds, type MeasuredReport, type Variant } from './experiment.ts';
 import { writeReport, type Report } from './report.ts';
 import { taxonomyOf } from './taxonomy.ts';
+import { defaultTrainer, type TrainerName } from './trainer.ts';
 
 export interface LeafMeta {
   /** Package name without scope, e.g. "saycan-tiny" (its tree path comes from taxonomy.ts). */
@@ -73,6 +74,8 @@ export interface RunLeafOptions {
   extra?: Record<string, string>;
   /** Worker processes for the seeds (default: the cores; 1 = this process). */
   workers?: number;
+  /** The training backend (default: this process's, 'ort' unless set; trainer.ts). */
+  trainer?: TrainerName;
   quiet?: boolean;
 }
 
@@ -115,16 +118,17 @@ export async function runLeaf<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S
   const model = opts.model ?? leaf.meta.defaultModel ?? 'default';
   const flags = opts.extra ?? {};
   const seeds = opts.seeds ?? [1];
+  const trainer = opts.trainer ?? defaultTrainer();
   const variants = leaf.variants(config, flags);
   const method = methodOf(variants);
   const outExisted = prepareOut(out);
   const log = new EventLog(join(out, 'events.jsonl'));
   const t0 = performance.now();
-  log.log('start', { leaf: leaf.meta.leaf, preset, seeds, model, workers: opts.workers ?? leaf.meta.workers ?? null });
+  log.log('start', { leaf: leaf.meta.leaf, preset, seeds, model, workers: opts.workers ?? leaf.meta.workers ?? null, trainer });
   let measured: MeasuredReport;
   try {
     await leaf.check?.(config, { model, flags });
-    const outcomes = await runSeeds(leaf, config, { seeds, model, out, flags, workers: opts.workers ?? leaf.meta.workers, quiet: opts.quiet, log });
+    const outcomes = await runSeeds(leaf, config, { seeds, model, out, flags, workers: opts.workers ?? leaf.meta.workers, trainer, quiet: opts.quiet, log });
     measured = aggregate(variants, outcomes, leaf.meta.metric.higherIsBetter, leaf.meta.pairedStats);
     const more = leaf.finish?.(measured, config) ?? {};
     measured = { ...measured, curves: [...measured.curves, ...(more.curves ?? [])], extra: { ...(Object.keys(flags).length ? { flags } : {}), ...measured.extra, ...(more.extra ?? {}) } };
@@ -135,7 +139,7 @@ export async function runLeaf<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S
     throw e;
   }
   const { leaf: name, paper, metric } = leaf.meta;
-  const report: Report = { leaf: name, taxonomy: leaf.meta.taxonomy ?? taxonomyOf(name), paper, model: modelName(model), metric, method, ...measured, seeds, config: { ...config }, seconds: (performance.now() - t0) / 1000 };
+  const report: Report = { leaf: name, taxonomy: leaf.meta.taxonomy ?? taxonomyOf(name), paper, model: modelName(model), metric, method, ...measured, seeds, config: { ...config }, trainer, seconds: (performance.now() - t0) / 1000 };
   writeReport(out, report);
   log.log('end', { seconds: report.seconds });
   return report;
@@ -148,7 +152,7 @@ export function leafMain<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S>, ar
     const cli = parseCli(spec, argv);
     if (!cli) return; // --help
     const out = cli.out ?? join('runs', `${leaf.meta.leaf}-${new Date().toISOString().replace(/[:.]/g, '-')}`);
-    const report = await runLeaf(leaf, { preset: cli.preset as 'quick' | 'full', seeds: cli.seeds, model: cli.model, out, config: cli.config as Record<string, unknown>, extra: cli.extra, workers: cli.workers });
+    const report = await runLeaf(leaf, { preset: cli.preset as 'quick' | 'full', seeds: cli.seeds, model: cli.model, out, config: cli.config as Record<string, unknown>, extra: cli.extra, workers: cli.workers, trainer: cli.trainer });
     console.log(formatReportSummary(report));
     console.log(`wrote ${join(out, 'report.json')}`);
   });
@@ -158,7 +162,7 @@ const signed = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(3);
 
 /** A few lines: metric per variant with its role, mean and 95% CI; then the method's paired differences. */
 export function formatReportSummary(r: Report): string {
-  const lines = [`${r.leaf} — ${r.paper} — ${r.metric.name} (${r.metric.higherIsBetter ? 'higher' : 'lower'} is better), seeds ${r.seeds.join(',')}, model ${r.model}`];
+  const lines = [`${r.leaf} — ${r.paper} — ${r.metric.name} (${r.metric.higherIsBetter ? 'higher' : 'lower'} is better), seeds ${r.seeds.join(',')}, model ${r.model}${r.trainer ? `, trainer ${r.trainer}` : ''}`];
   for (const [name, v] of Object.entries(r.variants)) {
     lines.push(`  ${(name === r.method ? '* ' : '  ') + name.padEnd(30)} ${v.role.padEnd(11)} ${v.mean.toFixed(3)}  [${v.ci95[0].toFixed(3)}, ${v.ci95[1].toFixed(3)}]`);
   }

@@ -7,6 +7,7 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { ROLES } from './aggregate.ts';
+import { TRAINERS } from './trainer.ts';
 
 // JSON writes NaN as null: a number that may be missing reads back as null.
 const num = z.number().nullable();
@@ -71,6 +72,8 @@ export const Report = z
     extra: z.record(z.string(), z.unknown()),
     seeds: z.array(z.number().int()),
     config: z.record(z.string(), z.unknown()),
+    /** The training backend the run used (trainer.ts; absent in reports written before it was recorded). */
+    trainer: z.enum(TRAINERS).optional(),
     seconds: z.number().nonnegative(),
   })
   .refine((r) => r.method in r.variants, { message: 'method must name one of the variants', path: ['method'] })

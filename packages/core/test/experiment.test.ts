@@ -2,8 +2,10 @@ import { describe, it, expect } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { aggregate, aggregateCurves, binMeans, blockMeans, pairedDifference, Rng, runLeaf, summarizeStats, verdictOf, VariantFailure, type Report, type SeedOutcome, type Variant } from '../src/index.ts';
+import { availableParallelism } from 'node:os';
+import { aggregate, aggregateCurves, binMeans, blockMeans, defaultTrainer, pairedDifference, parseCli, Rng, runLeaf, summarizeStats, UserError, verdictOf, VariantFailure, type Report, type SeedOutcome, type Variant } from '../src/index.ts';
 import { leaf as demo } from './fixtures/demoLeaf.ts';
+import { leaf as ortDemo, schema as ortSchema } from './fixtures/ortLeaf.ts';
 
 const tmp = (p: string) => join(mkdtempSync(join(tmpdir(), p)), 'run');
 
@@ -105,5 +107,34 @@ describe('the experiment runner', () => {
       expect(existsSync(join(out, 'report.json'))).toBe(false);
       expect(readFileSync(join(out, 'events.jsonl'), 'utf8')).toMatch(/second line of the message/);
     }
+  });
+});
+
+describe('the experiment runner with a leaf that trains on onnxruntime', () => {
+  const threadsOf = (r: Report) => Object.values(r.variants.method!.details!).map((d) => (d as { threads: number }).threads);
+
+  it('gives every seed the same numbers with 1 and 2 worker processes (each with its share of the cores as ORT threads)', async () => {
+    const one = await runLeaf(ortDemo, { seeds: [1, 2, 3], out: tmp('ort1-'), workers: 1, quiet: true });
+    const two = await runLeaf(ortDemo, { seeds: [1, 2, 3], out: tmp('ort2-'), workers: 2, quiet: true });
+    expect(two.variants.method!.perSeed).toEqual(one.variants.method!.perSeed);
+    expect(two.variants.method!.stats).toEqual(one.variants.method!.stats);
+    expect(new Set(one.variants.method!.perSeed).size).toBe(3);
+    // One process gets every core; each of two workers gets half (so, on 2 cores, 2 threads vs 1).
+    const cores = availableParallelism();
+    expect(threadsOf(one)).toEqual([cores, cores, cores]);
+    expect(threadsOf(two)).toEqual(Array(3).fill(Math.max(1, Math.floor(cores / 2))));
+  });
+
+  it('sends the trainer to the worker processes and records it in the report; the CLI flag parses', async () => {
+    const r = await runLeaf(ortDemo, { seeds: [1, 2], out: tmp('tfjs-'), workers: 2, trainer: 'tfjs', quiet: true });
+    expect(r.trainer).toBe('tfjs');
+    expect(Object.values(r.variants.method!.details!).map((d) => (d as { trainer: string }).trainer)).toEqual(['tfjs', 'tfjs']);
+    const inProcess = await runLeaf(ortDemo, { seeds: [1], out: tmp('tfjs1-'), workers: 1, trainer: 'tfjs', quiet: true });
+    expect(Object.values(inProcess.variants.method!.details!)).toEqual([{ threads: availableParallelism(), trainer: 'tfjs' }]);
+    expect(defaultTrainer()).toBe('ort'); // the in-process run set it for its seeds only
+    const spec = { name: 'ort-demo-tiny', description: '', schema: ortSchema, presets: ortDemo.presets };
+    expect(parseCli(spec, ['--trainer', 'tfjs'])!.trainer).toBe('tfjs');
+    expect(parseCli(spec, [])!.trainer).toBeUndefined();
+    expect(() => parseCli(spec, ['--trainer', 'torch'])).toThrow(UserError);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The LM fine-tuning machinery (lm/trainable.ts, lm/finetune.ts, rl/lmPpo.ts) on a toy bigram
  * "language model" whose numbers can be checked by hand: logits(next | token) = W[token],
- * hidden = E[token]. The real GPT is exercised by the rlhf-tiny tests.
+ * hidden = E[token]. It is no GPT-2, so it trains on the tfjs trainer (the onnxruntime trainer
+ * compiles GPT-2 and says so for anything else — tested here). The real GPT on both trainers:
+ * tiny-lm's test/finetune.test.ts and the rlhf-tiny tests.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
@@ -9,7 +11,7 @@ import { initTf } from '../src/backend.ts';
 import { Rng } from '../src/rng.ts';
 import { copyLmWeights, LinearHead, loadLmTokenizer, packSequences, responseLogProbs, type TrainableLm } from '../src/lm/trainable.ts';
 import { tinyLmDir } from '../src/lm/languageModel.ts';
-import { bradleyTerryLoss, RewardModel, trainRewardModel, pairAccuracy } from '../src/lm/finetune.ts';
+import { bradleyTerryLoss, RewardModel, SftConfig, supervisedFineTune, trainRewardModel, pairAccuracy } from '../src/lm/finetune.ts';
 import { klPenalty, LmPpoConfig, LmPpoTrainer } from '../src/rl/lmPpo.ts';
 
 const V = 6;
@@ -93,7 +95,7 @@ describe('reward model', () => {
     const rm = new RewardModel(new BigramLm(2));
     const comps = [1, 2, 5].flatMap((p) => [{ prompt: [p], chosen: [1, 3], rejected: [1, 4] }, { prompt: [p], chosen: [2, 3], rejected: [2, 4] }]);
     const before = await pairAccuracy(rm, comps);
-    trainRewardModel(rm, comps, { steps: 60, batchSize: 6, learningRate: 0.05, maxGradNorm: 1 }, new Rng(1));
+    await trainRewardModel(rm, comps, { steps: 60, batchSize: 6, learningRate: 0.05, maxGradNorm: 1 }, new Rng(1), { trainer: 'tfjs' });
     expect(before).toBe(0.5); // zero-initialized head: every reward is 0, every pair a tie
     expect(await pairAccuracy(rm, comps)).toBe(1);
   });
@@ -136,7 +138,7 @@ describe('LM-PPO', () => {
     const policy = new BigramLm(3);
     const ref = new BigramLm(4);
     copyLmWeights(policy, ref);
-    const ppo = new LmPpoTrainer(policy, ref, LmPpoConfig.parse({ maxNewTokens: 4 }), new Rng(1), EOS);
+    const ppo = new LmPpoTrainer(policy, ref, LmPpoConfig.parse({ maxNewTokens: 4 }), new Rng(1), EOS, null, { trainer: 'tfjs' });
     const { stats } = await ppo.iteration([[1], [2], [3], [5]], async (_p, r) => r.map(() => 1));
     expect(stats.kl).toBe(0); // rollouts are scored by π_old = π_ref before any update
   });
@@ -150,7 +152,7 @@ describe('LM-PPO', () => {
       const policy = new BigramLm(5);
       const ref = new BigramLm(6);
       copyLmWeights(policy, ref);
-      const ppo = new LmPpoTrainer(policy, ref, LmPpoConfig.parse({ maxNewTokens: 4, klCoef: beta, learningRate: 0.05 }), new Rng(2), EOS);
+      const ppo = new LmPpoTrainer(policy, ref, LmPpoConfig.parse({ maxNewTokens: 4, klCoef: beta, learningRate: 0.05 }), new Rng(2), EOS, null, { trainer: 'tfjs' });
       const scores: number[] = [];
       let kl = 0;
       for (let it = 0; it < 15; it++) {
@@ -174,7 +176,7 @@ describe('LM-PPO', () => {
     const trunk = new BigramLm(7);
     const head = new LinearHead(D);
     const before = Array.from(await trunk.params.get('E')!.data());
-    const ppo = new LmPpoTrainer(policy, ref, LmPpoConfig.parse({ maxNewTokens: 4, klCoef: 0, learningRate: 0.05 }), new Rng(2), EOS, { trunk, head });
+    const ppo = new LmPpoTrainer(policy, ref, LmPpoConfig.parse({ maxNewTokens: 4, klCoef: 0, learningRate: 0.05 }), new Rng(2), EOS, { trunk, head }, { trainer: 'tfjs' });
     expect(ppo.valueHead).toBe(head);
     const scores: number[] = [];
     for (let it = 0; it < 15; it++) scores.push((await ppo.iteration(prompts, score)).stats.score);
@@ -183,8 +185,14 @@ describe('LM-PPO', () => {
     // The value loss reached the separate trunk and head (they were in the optimizer's variables).
     expect(Array.from(await trunk.params.get('E')!.data())).not.toEqual(before);
     expect(Math.abs((await head.b.data())[0]!)).toBeGreaterThan(0);
-    ppo.dispose();
+    await ppo.dispose();
     expect(head.w.isDisposed).toBe(false); // the caller owns the value model
+  });
+
+  it('the onnxruntime trainer refuses a model that is not a GPT-2, in one line that names the fix', async () => {
+    const err = await supervisedFineTune(new BigramLm(1), [{ prompt: [1], response: [2, 0] }], SftConfig.parse({ steps: 1 }), new Rng(1), { trainer: 'ort' }).catch((e: Error) => e);
+    expect((err as Error).message).toMatch(/^the onnxruntime trainer trains GPT-2 models.*Fix: train it with the tfjs trainer/);
+    expect((err as Error).message).not.toContain('\n');
   });
 
   it('LinearHead starts at 0 (a new value head does not disturb the first update)', async () => {

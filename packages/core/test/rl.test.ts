@@ -3,7 +3,8 @@
  * (or clearly learn) CartPole-v1. They prove the whole loop — acting, advantage/targets, gradient
  * step — is right: a sign error or an off-by-one in GAE or in the double-DQN target makes them
  * fail. Thresholds are the task's own (475 = CartPole-v1's "solved"; 195 = v0's), not numbers
- * copied from a run. They are not timed; speed is measured by `npm run bench`.
+ * copied from a run. They are not timed; speed is measured by `npm run bench`. They run on the
+ * default trainer, onnxruntime (compile.test.ts checks the same updates against the tfjs trainer).
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { CartPole } from '@rlllm/env';
@@ -29,7 +30,7 @@ describe('PPO (CleanRL defaults) on CartPole-v1', () => {
   it('is deterministic: same seed, same numbers', async () => {
     const run = async () => {
       const r = await trainPpo(() => new CartPole(), { totalSteps: 2048 }, { seed: 7 });
-      const out = { eps: r.episodes.map((e) => e.return), w: Array.from(r.agent.actor.weights[0]!.dataSync().slice(0, 8)) };
+      const out = { eps: r.episodes.map((e) => e.return), w: Array.from(r.agent.actor.snapshot().weightsT[0]!.slice(0, 8)) };
       r.agent.dispose();
       return out;
     };

@@ -425,13 +425,13 @@ export async function pretrain(variant: Variant, cfg: EllmConfig, rng: Rng, worl
     }
 
     if (step > cfg.learningStarts && step % cfg.trainFrequency === 0) {
-      learner.learn(buffer.sample(cfg.batchSize, rng));
+      await learner.learn(buffer.sample(cfg.batchSize, rng));
       online = learner.q.snapshot();
     }
     if (step % cfg.targetNetworkFrequency === 0) learner.syncTarget();
     if (step % 1000 === 0) onProgress?.(step);
   }
-  learner.disposeTraining();
+  await learner.disposeTraining();
   learner.q.dispose();
   return episodes;
 }

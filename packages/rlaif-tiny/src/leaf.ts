@@ -55,7 +55,7 @@ const helpfulSftOf = (config: Config, ctx: SeedContext) =>
   ctx.stage('helpful-sft', async () => {
     const { modelDir, helpfulDemos } = await inputs(config, ctx);
     const model = loadGpt(modelDir);
-    supervisedFineTune(model, helpfulDemos, sftCfg(config), ctx.rng('helpful-sft'));
+    await supervisedFineTune(model, helpfulDemos, sftCfg(config), ctx.rng('helpful-sft'));
     ctx.cleanup(() => model.dispose());
     return model;
   });
@@ -78,7 +78,7 @@ async function rlFrom(name: 'rl-cai' | 'helpful-rl', start: Gpt, withAiFeedback:
   // The two RL variants share each step's stream: their pairs, labels and rollouts differ only where their start models do.
   const pairs = await labelPairs(start, withAiFeedback ? fm : null, tok, redTrain, ordTrain, config.pairsPerPrompt, config.maxNewTokens, ctx.rng('pairs'));
   const comparisons = withAiFeedback ? [...pairs.harmless, ...pairs.helpful] : pairs.helpful;
-  const pm = stepPreferenceModel(start, comparisons, pmCfg(config), ctx.rng('preference-model'));
+  const pm = await stepPreferenceModel(start, comparisons, pmCfg(config), ctx.rng('preference-model'));
   const pmAccuracy = await pairAccuracy(pm.rm, comparisons);
   const ppoCfg = { ...LmPpoConfig.parse({ maxNewTokens: config.maxNewTokens, temperature: config.temperature, klCoef: config.klCoef, learningRate: config.ppoLearningRate }), iterations: config.ppoIterations, batchSize: config.ppoBatchSize };
   const curve = { score: [] as number[], gold: [] as number[], kl: [] as number[] };

@@ -171,7 +171,7 @@ export async function stepSlCai(
   const answers = await sampleResponses(base, ids, { maxNewTokens: o.maxNewTokens, temperature: 1, eosId: tok.eosId, rng });
   revisions.push(...(await critiqueAndRevise(base, fm, tok, answers.map((a, i) => ({ prompt: items[i]!, original: decodeAnswer(tok, a) })), o.nRevisions, o.maxNewTokens, rng, o.revisionRule)));
   const demos: Demonstration[] = [...revisions.map((r) => ({ prompt: tok.encode(r.prompt.text), response: encodeAnswer(tok, r.revision) })), ...helpfulDemos];
-  supervisedFineTune(base, demos, o.sft, rng);
+  await supervisedFineTune(base, demos, o.sft, rng);
   return { model: base, revisions };
 }
 

@@ -32,7 +32,7 @@ const inputs = (ctx: SeedContext) =>
 const sftOf = (seed: number, config: Config, ctx: SeedContext) =>
   ctx.stage('sft', async () => {
     const { modelDir, tok, data } = await inputs(ctx);
-    const { sft, losses } = stepSft(modelDir, data.demonstrations, config, ctx.rng('sft'));
+    const { sft, losses } = await stepSft(modelDir, data.demonstrations, config, ctx.rng('sft'));
     ctx.log.log('sft', { seed, firstLoss: losses[0], lastLoss: losses.at(-1) });
     ctx.cleanup(() => sft.dispose());
     const dir = await exportTrained(sft, modelDir, modelDirFor(ctx.out, seed, 'sft'), tok.eosId);
@@ -45,7 +45,7 @@ const rmOf = (seed: number, config: Config, ctx: SeedContext) =>
   ctx.stage('rm', async () => {
     const { data } = await inputs(ctx);
     const { sft } = await sftOf(seed, config, ctx);
-    const { rm, losses, dispose } = stepRewardModel(sft, data.comparisons, config, ctx.rng('reward-model'));
+    const { rm, losses, dispose } = await stepRewardModel(sft, data.comparisons, config, ctx.rng('reward-model'));
     ctx.cleanup(dispose);
     // Its pair accuracy on held-out comparisons says how well it learned the labeler.
     const accuracy = { train: await pairAccuracy(rm, data.comparisons), heldout: await pairAccuracy(rm, data.heldoutComparisons) };

@@ -61,7 +61,8 @@ const tok = await loadLmTokenizer(dir);
 const pretrained = loadGpt(dir);
 const sft = loadGpt(dir);
 const demoIds = demos.map((line) => JSON.parse(line) as { prompt: string; response: string }).map((d) => ({ prompt: tok.encode(d.prompt), response: encodeResponseText(tok, d.response) }));
-supervisedFineTune(sft, demoIds, SftConfig.parse({}), new Rng(0));
+// The shipped data was made with the tfjs trainer: it reproduces them.
+await supervisedFineTune(sft, demoIds, SftConfig.parse({}), new Rng(0), { trainer: 'tfjs' });
 const train = await comparisons(trainPrompts(), [pretrained, sft], tok, 1);
 writeFileSync(path.join(out, 'comparisons.jsonl'), train.join('\n') + '\n');
 const held = await comparisons(heldoutPrompts(), [pretrained, sft], tok, 2);

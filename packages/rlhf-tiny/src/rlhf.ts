@@ -51,9 +51,9 @@ export type RlhfConfig = z.infer<typeof RlhfConfig>;
 
 // ── Step 1: SFT (InstructGPT §3.5 "Supervised fine-tuning") ─────────────────────────────────
 /** The pretrained LM fine-tuned on demonstrations with the next-token loss on the response. */
-export function stepSft(modelDir: string, demos: Demonstration[], c: RlhfConfig, rng: Rng): { sft: Gpt; losses: number[] } {
+export async function stepSft(modelDir: string, demos: Demonstration[], c: RlhfConfig, rng: Rng): Promise<{ sft: Gpt; losses: number[] }> {
   const sft = loadGpt(modelDir);
-  const losses = supervisedFineTune(sft, demos, { steps: c.sftSteps, batchSize: c.sftBatchSize, learningRate: c.sftLearningRate, maxGradNorm: 1 }, rng);
+  const losses = await supervisedFineTune(sft, demos, { steps: c.sftSteps, batchSize: c.sftBatchSize, learningRate: c.sftLearningRate, maxGradNorm: 1 }, rng);
   return { sft, losses };
 }
 

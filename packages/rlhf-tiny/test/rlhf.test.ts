@@ -140,7 +140,7 @@ describe('RLHF mechanisms (hand cases)', () => {
     const batch = packSequences(demos.map((d) => d.prompt), demos.map((d) => d.response), 128);
     const base = loadGpt(defaultModelDir());
     const before = (await sftLoss(base, batch).data())[0]!;
-    const { sft } = stepSft(defaultModelDir(), demos, RlhfConfig.parse({ sftSteps: 8, sftBatchSize: 16 }), new Rng(1));
+    const { sft } = await stepSft(defaultModelDir(), demos, RlhfConfig.parse({ sftSteps: 8, sftBatchSize: 16 }), new Rng(1));
     const after = (await sftLoss(sft, batch).data())[0]!;
     expect(after).toBeLessThan(before);
     base.dispose();

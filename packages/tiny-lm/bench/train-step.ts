@@ -2,10 +2,11 @@
  * `npm run bench:step -w @rlllm/tiny-lm` — one training step of tiny-gpt (4 layers, d 128, vocab
  * 2048, 16 × 128 tokens, mean next-token loss, global-norm clip 1, AdamW with decay on matrices):
  *
- *   tfjs-wasm   train.ts's loop (`train`, one step per call), the bake's trainer today
- *   ORT         core's compiled step (forward + backward + clip + AdamW in one onnxruntime run),
- *               1 and 2 intra-op threads; plus the variants behind the design choices: idle threads
- *               spinning, and the embedding gradient as a one-hot product instead of a ScatterElements-add
+ *   tfjs-wasm   train.ts's loop with `trainer: 'tfjs'` (`train`, one step per call), the reference
+ *   ORT         core's compiled step (forward + backward + clip + AdamW in one onnxruntime run) —
+ *               what train.ts runs by default —, 1 and 2 intra-op threads; plus the variants behind
+ *               the design choices: idle threads spinning, and the embedding gradient as a one-hot
+ *               product instead of a ScatterElements-add
  *   PyTorch     bench/torch_gpt_step.py (the same model and step), run by /usr/bin/python3 with
  *               Debian's python3-torch, 1 and 2 threads (interleaved) — skipped with a notice when
  *               torch is absent
@@ -50,7 +51,7 @@ const backend = await initTf('wasm');
   const times: number[] = [];
   const tfRepeats = Math.max(3, Math.ceil(repeats / 3));
   for (let i = 0; i < tfRepeats + 1; i++) {
-    const r = await train(model, tokens, { ...hp, steps: 1, seed: i }, () => {});
+    const r = await train(model, tokens, { ...hp, steps: 1, seed: i }, () => {}, { trainer: 'tfjs' });
     if (i > 0) times.push(r.seconds * 1000);
   }
   rows.push({ name: `tfjs-${backend}`, threads: 1, ms: median(times) });

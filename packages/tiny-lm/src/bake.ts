@@ -1,18 +1,21 @@
 /**
  * `npm run bake -w @rlllm/tiny-lm` — reproduce the default model `rlllm/tiny-gpt`:
  *
- *   corpus/corpus.txt → byte-level BPE (tokenizer.json) → GPT-2 trained in tfjs → ONNX + HF files
+ *   corpus/corpus.txt → byte-level BPE (tokenizer.json) → GPT-2 trained (train.ts) → ONNX + HF files
  *
- * into baked/rlllm/tiny-gpt/. Deterministic given --seed (seeded init and batches, single-threaded
- * wasm): two runs write byte-identical onnx/model.onnx.
+ * into baked/rlllm/tiny-gpt/. Deterministic given --seed and --trainer (seeded init and batches;
+ * onnxruntime runs bit-identical for any thread count, tfjs on single-threaded wasm): two runs write
+ * byte-identical onnx/model.onnx. The two trainers compute the same steps up to float rounding, so
+ * their models differ in the last bits and their loss curves agree within noise (core README).
  *
- * Flags: --seed N (1)  --steps N (full: 500)  --out DIR  --corpus FILE  --quick (tiny model, few
- * steps, first 40k characters of the corpus: a smoke test that runs in seconds).
+ * Flags: --seed N (1)  --steps N (full: 500)  --trainer ort|tfjs (ort)  --out DIR  --corpus FILE
+ * --quick (tiny model, few steps, first 40k characters of the corpus: a smoke test, seconds).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initTf } from '@rlllm/core/backend';
+import { TRAINERS, trainerOf, type TrainerName } from '@rlllm/core/trainer';
 import { exportModel } from './exportOnnx.ts';
 import { Gpt, type GptConfig } from './model.ts';
 import { EOS, encodeDocuments, loadHfTokenizer, trainBpe, writeTokenizer } from './tokenizer.ts';
@@ -29,8 +32,9 @@ export interface BakePreset {
 
 /**
  * The full preset: 4 layers, d 128, 4 heads, context 128, vocab 2048 (≈1.07 M parameters, 4.3 MB
- * ONNX). One AdamW step on 16×128 tokens takes ≈2.7 s on the wasm backend of our 2-core machine,
- * so 500 steps (≈1 M tokens, ≈2.7 epochs of the 373 k-token corpus) fit the ~25 min bake budget.
+ * ONNX), 500 steps (≈1 M tokens, ≈2.7 epochs of the 373 k-token corpus). One AdamW step on 16×128
+ * tokens takes ≈0.1 s on onnxruntime with 2 threads and ≈1.5–2.7 s on tfjs-wasm on our 2-core
+ * machine (the step count was chosen to fit a ~25 min bake on tfjs).
  */
 export const fullPreset: BakePreset = {
   model: { vocabSize: 2048, nPositions: 128, nLayer: 4, nHead: 4, nEmbd: 128 },
@@ -50,11 +54,15 @@ export interface BakeOptions {
   seed: number;
   quick: boolean;
   steps?: number;
+  /** The training backend (default: the process's, 'ort'). */
+  trainer?: TrainerName;
   log?: (line: string) => void;
 }
 
 export interface BakeResult {
   out: string;
+  /** The training backend, and the tfjs backend (which holds the weights for export; trains only with trainer 'tfjs'). */
+  trainer: TrainerName;
   backend: string;
   config: GptConfig;
   parameters: number;
@@ -69,10 +77,11 @@ export async function bake(opts: BakeOptions): Promise<BakeResult> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const t0 = performance.now();
   const preset = opts.quick ? quickPreset : fullPreset;
-  // Single-threaded wasm is the reference backend (deterministic, and what the budget was measured
-  // on); initTf returns the backend that really started — say so if it is not wasm.
+  const trainer = trainerOf(opts.trainer);
+  // Single-threaded wasm is tfjs's reference backend (deterministic, and what the tfjs budget was
+  // measured on); initTf returns the backend that really started — say so if it is not wasm.
   const backend = await initTf(process.env.RLLLM_TF_BACKEND ? undefined : 'wasm').catch(() => initTf());
-  if (backend !== 'wasm') log(`note: tfjs backend is ${backend}, not wasm — timings and bytes may differ from the README`);
+  if (trainer === 'tfjs' && backend !== 'wasm') log(`note: tfjs backend is ${backend}, not wasm — timings and bytes may differ from the README`);
 
   let text = readFileSync(opts.corpus, 'utf8');
   if (preset.maxChars) text = text.slice(0, preset.maxChars);
@@ -88,9 +97,9 @@ export async function bake(opts: BakeOptions): Promise<BakeResult> {
 
   // 2. Model and training.
   const model = new Gpt(config, opts.seed);
-  log(`model: ${config.nLayer} layers, d ${config.nEmbd}, ${config.nHead} heads, context ${config.nPositions}, ${model.numParameters()} parameters`);
+  log(`model: ${config.nLayer} layers, d ${config.nEmbd}, ${config.nHead} heads, context ${config.nPositions}, ${model.numParameters()} parameters; trainer ${trainer}`);
   const trainConfig: TrainConfig = { ...preset.train, seed: opts.seed, steps: opts.steps ?? preset.train.steps };
-  const { losses, seconds } = await train(model, tokens, trainConfig, log);
+  const { losses, seconds } = await train(model, tokens, trainConfig, log, { trainer });
 
   // 3. Export (ONNX + config files) next to the tokenizer files.
   const onnxBytes = exportModel(opts.out, config, await model.getWeights(), bpe.vocab[EOS]!);
@@ -98,6 +107,7 @@ export async function bake(opts: BakeOptions): Promise<BakeResult> {
   const finalLoss = tail.reduce((a, b) => a + b, 0) / Math.max(1, tail.length);
   const result: BakeResult = {
     out: opts.out,
+    trainer,
     backend,
     config,
     parameters: model.numParameters(),
@@ -140,7 +150,11 @@ function parseArgs(argv: string[]): BakeOptions {
     else if (a === '--out') opts.out = path.resolve(val());
     else if (a === '--corpus') opts.corpus = path.resolve(val());
     else if (a === '--quick') opts.quick = true;
-    else throw new Error(`unknown flag ${a}; use --seed N --steps N --out DIR --corpus FILE --quick`);
+    else if (a === '--trainer') {
+      const t = val();
+      if (!(TRAINERS as readonly string[]).includes(t)) throw new Error(`--trainer must be ${TRAINERS.join(' or ')}, got "${t}"`);
+      opts.trainer = t as TrainerName;
+    } else throw new Error(`unknown flag ${a}; use --seed N --steps N --trainer ort|tfjs --out DIR --corpus FILE --quick`);
   }
   return opts;
 }

@@ -7,14 +7,15 @@
  * Data: fresh draws (seed 2; the corpus uses its own seed) of the corpus' two code document kinds —
  * reward functions for the five reward tasks (cartpole, reach, mountaincar, pendulum, keydoor) and
  * reward reflections — and nothing else; `codeDocuments` in corpus/build.ts. Same tokenizer, same
- * shape (4 layers, d 128, context 128). Deterministic given the seeds (single-threaded wasm).
+ * shape (4 layers, d 128, context 128). Deterministic given the seeds and the trainer (train.ts).
  *
- * Flags: --steps N (150)  --docs N (3000)  --seed N (2)  --out DIR
+ * Flags: --steps N (150)  --docs N (3000)  --seed N (2)  --trainer ort|tfjs (ort)  --out DIR
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { initTf } from '@rlllm/core/backend';
+import { TRAINERS, trainerOf, type TrainerName } from '@rlllm/core/trainer';
 import { codeDocuments } from '../corpus/build.ts';
 import { exportModel } from './exportOnnx.ts';
 import { copyTokenizerFiles, defaultModelDir } from './index.ts';
@@ -24,13 +25,14 @@ import { defaultTrainConfig, evalLoss, train, type TrainConfig } from './train.t
 
 export const coderModelDir = () => path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'baked', 'rlllm', 'tiny-coder');
 
-export interface CoderOptions { steps: number; docs: number; seed: number; out: string; log?: (l: string) => void }
+export interface CoderOptions { steps: number; docs: number; seed: number; out: string; trainer?: TrainerName; log?: (l: string) => void }
 
 export async function bakeCoder(opts: CoderOptions) {
   const log = opts.log ?? ((l: string) => console.log(l));
   const t0 = performance.now();
+  const trainer = trainerOf(opts.trainer);
   const backend = await initTf(process.env.RLLLM_TF_BACKEND ? undefined : 'wasm').catch(() => initTf());
-  if (backend !== 'wasm') log(`note: tfjs backend is ${backend}, not wasm — bytes may differ`);
+  if (trainer === 'tfjs' && backend !== 'wasm') log(`note: tfjs backend is ${backend}, not wasm — bytes may differ`);
   const base = defaultModelDir();
   const tok = await loadHfTokenizer(base);
   const docs = codeDocuments(opts.seed, opts.docs);
@@ -44,12 +46,12 @@ export async function bakeCoder(opts: CoderOptions) {
   const before = await evalLoss(model, held, model.config.nPositions);
   // Continued training: a short warmup, a lower peak rate than the bake (3e-3), cosine to 1e-4.
   const config: TrainConfig = { ...defaultTrainConfig, steps: opts.steps, seqLen: model.config.nPositions, lr: 1e-3, minLr: 1e-4, warmupSteps: 10, seed: opts.seed };
-  const { losses, seconds } = await train(model, tokens, config, log);
+  const { losses, seconds } = await train(model, tokens, config, log, { trainer });
   const after = await evalLoss(model, held, model.config.nPositions);
   mkdirSync(opts.out, { recursive: true });
   const onnxBytes = exportModel(opts.out, model.config, await model.getWeights(), tok.convert_tokens_to_ids(EOS) as number);
   await copyTokenizerFiles(base, opts.out);
-  const info = { base: 'rlllm/tiny-gpt', backend, data: 'corpus code documents (codeDocuments)', documents: docs.length, trainTokens: tokens.length, heldoutTokens: held.length, heldoutLossBefore: +before.toFixed(4), heldoutLossAfter: +after.toFixed(4), onnxBytes, trainSeconds: seconds, totalSeconds: (performance.now() - t0) / 1000, seed: opts.seed, train: config, losses: losses.map((l) => +l.toFixed(4)) };
+  const info = { base: 'rlllm/tiny-gpt', trainer, backend, data: 'corpus code documents (codeDocuments)', documents: docs.length, trainTokens: tokens.length, heldoutTokens: held.length, heldoutLossBefore: +before.toFixed(4), heldoutLossAfter: +after.toFixed(4), onnxBytes, trainSeconds: seconds, totalSeconds: (performance.now() - t0) / 1000, seed: opts.seed, train: config, losses: losses.map((l) => +l.toFixed(4)) };
   writeFileSync(path.join(opts.out, 'training.json'), `${JSON.stringify(info, null, 1)}\n`);
   model.dispose();
   log(`baked ${opts.out}: held-out code loss ${before.toFixed(3)} → ${after.toFixed(3)}, ${info.totalSeconds.toFixed(0)} s`);
@@ -64,11 +66,14 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       const a = argv[i]!, v = argv[++i];
       if (v === undefined) throw new Error(`${a} needs a value`);
       if (a === '--out') opts.out = path.resolve(v);
-      else if (a === '--steps' || a === '--docs' || a === '--seed') {
+      else if (a === '--trainer') {
+        if (!(TRAINERS as readonly string[]).includes(v)) throw new Error(`--trainer must be ${TRAINERS.join(' or ')}, got "${v}"`);
+        opts.trainer = v as TrainerName;
+      } else if (a === '--steps' || a === '--docs' || a === '--seed') {
         const n = Number(v);
         if (!Number.isInteger(n) || n < 1) throw new Error(`${a} must be a positive integer, got "${v}"`);
         opts[a.slice(2) as 'steps' | 'docs' | 'seed'] = n;
-      } else throw new Error(`unknown flag ${a}; use --steps N --docs N --seed N --out DIR`);
+      } else throw new Error(`unknown flag ${a}; use --steps N --docs N --seed N --trainer ort|tfjs --out DIR`);
     }
     await bakeCoder(opts);
   } catch (e) {

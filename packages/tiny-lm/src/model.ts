@@ -21,15 +21,11 @@
  */
 import { tf } from '@rlllm/core/backend';
 import { Rng } from '@rlllm/core/rng';
+import { gptParams, type GptConfig } from '@rlllm/core/compile/gpt2';
 
-export interface GptConfig {
-  vocabSize: number;
-  /** Context length (number of learned positions). */
-  nPositions: number;
-  nLayer: number;
-  nHead: number;
-  nEmbd: number;
-}
+// One definition of the architecture's shape and parameters, shared with core's compiled GPT-2
+// (core/src/compile/gpt2.ts), which trains these same weights on onnxruntime.
+export type { GptConfig };
 
 export interface ForwardOptions {
   /** [B, T] 1 for real tokens, 0 for padding (left padding, as transformers.js batches). */
@@ -76,32 +72,9 @@ export const mm = tf.customGrad(((a: tf.Tensor, b: tf.Tensor, save: tf.GradSaveF
 }) as unknown as Parameters<typeof tf.customGrad>[0]) as (a: tf.Tensor, b: tf.Tensor) => tf.Tensor;
 const NEG_INF = -1e9;
 
-/** The parameter names, in a fixed order (also the ONNX initializer order), with their shapes. */
+/** The parameter names, in a fixed order (also the ONNX initializer order), with their shapes: core's `gptParams`. */
 export function parameterShapes(c: GptConfig): [string, number[]][] {
-  const d = c.nEmbd;
-  const out: [string, number[]][] = [
-    ['wte.weight', [c.vocabSize, d]],
-    ['wpe.weight', [c.nPositions, d]],
-  ];
-  for (let i = 0; i < c.nLayer; i++) {
-    const p = `h.${i}.`;
-    out.push(
-      [p + 'ln_1.weight', [d]],
-      [p + 'ln_1.bias', [d]],
-      [p + 'attn.c_attn.weight', [d, 3 * d]],
-      [p + 'attn.c_attn.bias', [3 * d]],
-      [p + 'attn.c_proj.weight', [d, d]],
-      [p + 'attn.c_proj.bias', [d]],
-      [p + 'ln_2.weight', [d]],
-      [p + 'ln_2.bias', [d]],
-      [p + 'mlp.c_fc.weight', [d, 4 * d]],
-      [p + 'mlp.c_fc.bias', [4 * d]],
-      [p + 'mlp.c_proj.weight', [4 * d, d]],
-      [p + 'mlp.c_proj.bias', [d]],
-    );
-  }
-  out.push(['ln_f.weight', [d]], ['ln_f.bias', [d]]);
-  return out;
+  return gptParams(c).map((p) => [p.name, [...p.shape]]);
 }
 
 export class Gpt {

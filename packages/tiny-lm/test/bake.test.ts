@@ -1,6 +1,7 @@
 /**
  * The whole pipeline on the quick preset: corpus → tokenizer → train → export → load through
- * loadLanguageModel. Two bakes with the same seed must write byte-identical ONNX.
+ * loadLanguageModel. Two bakes with the same seed must write byte-identical ONNX (on the default
+ * trainer, onnxruntime); the tfjs trainer starts from the same point.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -37,6 +38,16 @@ describe('quick bake', () => {
     for (const f of ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx'])
       expect(existsSync(path.join(tmp, 'a', f))).toBe(true);
   }, 180_000);
+
+  it('the tfjs trainer bakes from the same start: same first-step loss (same initial weights and batch) to 1e-5 and the 4 decimals kept', async () => {
+    const quiet = () => {};
+    const ort = await bake({ out: path.join(tmp, 'ort'), corpus, seed: 5, quick: true, log: quiet });
+    const ref = await bake({ out: path.join(tmp, 'tfjs'), corpus, seed: 5, quick: true, trainer: 'tfjs', log: quiet });
+    expect([ort.trainer, ref.trainer]).toEqual(['ort', 'tfjs']);
+    const first = (d: string) => (JSON.parse(readFileSync(path.join(tmp, d, 'training.json'), 'utf8')) as { losses: number[] }).losses[0]!;
+    // training.json keeps 4 decimals: equal losses may round one step apart.
+    expect(Math.abs(first('ort') - first('tfjs'))).toBeLessThanOrEqual(1e-4 + 1e-5 * first('tfjs'));
+  });
 
   it('loads through loadLanguageModel; generate/logProb/embed work and are deterministic', async () => {
     const lm = await loadLanguageModel(path.join(tmp, 'a'));

@@ -141,6 +141,12 @@ export function max(x: Tensor, axes?: number[], keepDims = false): Tensor {
   ]);
 }
 
+/** Index of the largest entry along `axis`, the first one on ties (as tf.argMax), int64; no gradient. */
+export function argMax(x: Tensor, axis: number): Tensor {
+  const a = axisOf(axis, x.rank);
+  return make('ArgMax', [x], { axis: a, keepdims: 0 }, x.shape.filter((_, i) => i !== a), 'int64', null);
+}
+
 /** Softmax along `axis`: dx = y ⊙ (dy − Σ dy⊙y). */
 export function softmax(x: Tensor, axis = -1): Tensor {
   const a = axisOf(axis, x.rank);

@@ -5,14 +5,13 @@
  * The loss is rl/ppo.ts's, term for term: clipped surrogate on the probability ratio, value loss
  * clipped around the rollout's value estimate (or plain), entropy bonus, plus the statistics ppo.ts
  * logs — policy loss, value loss, entropy, approx KL ((r − 1) − log r), clip fraction. Advantage
- * normalization stays in JS (`ppoMinibatch`), as it is a per-minibatch statistic of the data.
+ * normalization stays in JS (rl/ppo.ts), as it is a per-minibatch statistic of the data.
  *
  * `PpoUpdate` owns the actor and critic weights (as ORT tensors) and hands out the plain-JS
- * snapshots the rollout acts with, so switching rl/ppo.ts to it swaps only its update.
+ * snapshots the rollout acts with: rl/ppo.ts's update on the onnxruntime trainer.
  */
 import type { Rng } from '../rng.ts';
 import type { MLPSnapshot } from '../nn/mlp.ts';
-import { gatherRows, type RolloutBuffer } from '../rl/buffers.ts';
 import type { Tensor } from './graph.ts';
 import { abs, cast, clip, exp, gatherElements, greater, logSoftmax, maximum, mean, mul, neg, reshape, sub, sum, add, unsqueeze } from './ops.ts';
 import { initMlpWeights, mlpForward, mlpParams, mlpSnapshot } from './mlp.ts';
@@ -123,35 +122,4 @@ export class PpoUpdate {
   async dispose(): Promise<void> {
     await this.step.dispose();
   }
-}
-
-/**
- * The rows `idx` of a rollout as a minibatch; advantages normalized per minibatch with the unbiased
- * std (torch's .std()), as CleanRL's norm_adv and rl/ppo.ts.
- */
-export function ppoMinibatch(buf: RolloutBuffer, idx: Int32Array, advantages: Float32Array, returns: Float32Array, normAdv: boolean): PpoMinibatch {
-  const n = idx.length;
-  const adv = new Float32Array(n);
-  const actions = new Int32Array(n);
-  const oldLogp = new Float32Array(n);
-  const oldV = new Float32Array(n);
-  const ret = new Float32Array(n);
-  for (let b = 0; b < n; b++) {
-    const k = idx[b]!;
-    adv[b] = advantages[k]!;
-    actions[b] = buf.actions[k]!;
-    oldLogp[b] = buf.logProbs[k]!;
-    oldV[b] = buf.values[k]!;
-    ret[b] = returns[k]!;
-  }
-  if (normAdv) {
-    let m = 0;
-    for (let b = 0; b < n; b++) m += adv[b]!;
-    m /= n;
-    let v = 0;
-    for (let b = 0; b < n; b++) v += (adv[b]! - m) ** 2;
-    const s = Math.sqrt(v / Math.max(1, n - 1));
-    for (let b = 0; b < n; b++) adv[b] = (adv[b]! - m) / (s + 1e-8);
-  }
-  return { n, obs: gatherRows(buf.obs, buf.obsDim, idx), actions, adv, oldLogp, oldV, ret };
 }

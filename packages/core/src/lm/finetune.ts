@@ -8,12 +8,30 @@
  *                        the pairwise Bradley–Terry loss  −log σ(r(x, y_chosen) − r(x, y_rejected)).
  *
  * Step 3 (PPO against the RM) is rl/lmPpo.ts.
+ *
+ * Both train on the process's trainer (core/src/trainer.ts): by default one compiled onnxruntime
+ * step per batch over the GPT-2 parameters (and the reward head) — compile/lm.ts's objectives, the
+ * same loss, clipping and Adam — with the weights read from the model's tfjs variables when training
+ * starts and written back when it ends (lm/compiledLm.ts); or, with the tfjs trainer, tfjs autodiff
+ * on the model's own forward (what any `TrainableLm` supports; ORT needs a GPT-2).
  */
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { optimizerStep } from '../nn/optim.ts';
 import type { Rng } from '../rng.ts';
+import { trainerOf, type TrainerName } from '../trainer.ts';
+import { gptParams } from '../compile/gpt2.ts';
+import { headParams, rewardModelObjective, sftObjective } from '../compile/lm.ts';
+import { gptConfigOf, headVars, lmStep, padToBucket, readWeights, sequenceFeeds, writeWeights } from './compiledLm.ts';
 import { LinearHead, packSequences, responseLogProbs, type ClonableLm, type SequenceBatch, type TrainableLm } from './trainable.ts';
+
+/** Which backend trains (default: the process's, core/src/trainer.ts). */
+export interface FineTuneOptions {
+  trainer?: TrainerName;
+}
+
+/** Adam as tfjs's `tf.train.adam(lr)` makes it (β 0.9, 0.999, ε 1e-7), on both trainers. */
+const ADAM = { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-7 } as const;
 
 /** A prompt and a desired response (token ids; the response ends with EOS). */
 export interface Demonstration {
@@ -52,18 +70,44 @@ export function sftLoss(lm: TrainableLm, batch: SequenceBatch): tf.Scalar {
 }
 
 /** Fine-tune `lm` on demonstrations: `steps` Adam steps on random minibatches. Returns the loss per step. */
-export function supervisedFineTune(lm: TrainableLm, demos: Demonstration[], cfg: SftConfig, rng: Rng): number[] {
+export async function supervisedFineTune(lm: TrainableLm, demos: Demonstration[], cfg: SftConfig, rng: Rng, opts: FineTuneOptions = {}): Promise<number[]> {
   if (demos.length === 0) throw new Error('supervisedFineTune: no demonstrations');
-  const opt = tf.train.adam(cfg.learningRate);
-  const vars = [...lm.params.values()];
+  const step = trainerOf(opts.trainer) === 'ort' ? compiledSft(lm, cfg) : tfjsSft(lm, cfg);
   const losses: number[] = [];
   for (let s = 0; s < cfg.steps; s++) {
     const pick = Array.from({ length: Math.min(cfg.batchSize, demos.length) }, () => demos[rng.int(demos.length)]!);
     const batch = packSequences(pick.map((d) => d.prompt), pick.map((d) => d.response), lm.config.nPositions);
-    losses.push(optimizerStep(opt, vars, () => sftLoss(lm, batch), cfg.maxGradNorm));
+    losses.push(await step.run(batch));
   }
-  opt.dispose();
+  await step.finish();
   return losses;
+}
+
+/** One training step on a packed batch → the loss; `finish` leaves the trained weights in the tfjs model. */
+interface FineTuneStep {
+  run(batch: SequenceBatch): Promise<number>;
+  finish(): Promise<void>;
+}
+
+function tfjsSft(lm: TrainableLm, cfg: SftConfig): FineTuneStep {
+  const opt = tf.train.adam(cfg.learningRate, ADAM.beta1, ADAM.beta2, ADAM.eps);
+  const vars = [...lm.params.values()];
+  return {
+    run: async (batch) => optimizerStep(opt, vars, () => sftLoss(lm, batch), cfg.maxGradNorm),
+    finish: async () => opt.dispose(),
+  };
+}
+
+function compiledSft(lm: TrainableLm, cfg: SftConfig): FineTuneStep {
+  const c = gptConfigOf(lm);
+  const step = lmStep({ params: gptParams(c), loss: (p, b) => ({ loss: sftObjective(p, c, b) }), optimizer: ADAM, maxGradNorm: cfg.maxGradNorm }, readWeights(lm.params));
+  return {
+    run: async (batch) => (await step.step(sequenceFeeds(padToBucket(batch, c.nPositions)), cfg.learningRate)).loss,
+    async finish() {
+      writeWeights(lm.params, step.getWeights());
+      await step.dispose();
+    },
+  };
 }
 
 /** r(x, y): the LM backbone's final hidden state at the response's last token, through a scalar head. */
@@ -142,24 +186,72 @@ function comparisonBatch(rm: RewardModel, cs: Comparison[]): SequenceBatch {
 }
 
 /** Train the reward model on comparisons. Returns the loss per step. */
-export function trainRewardModel(rm: RewardModel, comparisons: Comparison[], cfg: RewardModelConfig, rng: Rng): number[] {
+export async function trainRewardModel(rm: RewardModel, comparisons: Comparison[], cfg: RewardModelConfig, rng: Rng, opts: FineTuneOptions = {}): Promise<number[]> {
   if (comparisons.length === 0) throw new Error('trainRewardModel: no comparisons');
-  const opt = tf.train.adam(cfg.learningRate);
+  const step = trainerOf(opts.trainer) === 'ort' ? compiledRm(rm, cfg) : tfjsRm(rm, cfg);
   const losses: number[] = [];
   for (let s = 0; s < cfg.steps; s++) {
     const pick = Array.from({ length: Math.min(cfg.batchSize, comparisons.length) }, () => comparisons[rng.int(comparisons.length)]!);
-    const batch = comparisonBatch(rm, pick);
-    const n = pick.length;
-    const soft = pick.some((c) => c.pChosen !== undefined) ? pick.map((c) => c.pChosen ?? 1) : null;
-    losses.push(
-      optimizerStep(opt, rm.variables, () => {
+    const soft = pick.some((c) => c.pChosen !== undefined) ? Float32Array.from(pick, (c) => c.pChosen ?? 1) : null;
+    losses.push(await step.run(comparisonBatch(rm, pick), soft));
+  }
+  await step.finish();
+  return losses;
+}
+
+/** One step on a comparison batch (n chosen rows, then n rejected) with optional soft labels. */
+interface RewardStep {
+  run(batch: SequenceBatch, soft: Float32Array | null): Promise<number>;
+  finish(): Promise<void>;
+}
+
+function tfjsRm(rm: RewardModel, cfg: RewardModelConfig): RewardStep {
+  const opt = tf.train.adam(cfg.learningRate, ADAM.beta1, ADAM.beta2, ADAM.eps);
+  return {
+    async run(batch, soft) {
+      const n = batch.B / 2;
+      return optimizerStep(opt, rm.variables, () => {
         const r = rm.rewards(batch);
         return bradleyTerryLoss(r.slice(0, n), r.slice(n, n), soft ? tf.tensor1d(soft) : undefined);
-      }, cfg.maxGradNorm),
-    );
+      }, cfg.maxGradNorm);
+    },
+    finish: async () => opt.dispose(),
+  };
+}
+
+function compiledRm(rm: RewardModel, cfg: RewardModelConfig): RewardStep {
+  const c = gptConfigOf(rm.backbone);
+  const step = lmStep(
+    { params: [...gptParams(c), ...headParams('head.', c.nEmbd)], loss: (p, b) => ({ loss: rewardModelObjective(p, c, b) }), optimizer: ADAM, maxGradNorm: cfg.maxGradNorm },
+    new Map([...readWeights(rm.backbone.params), ...readWeights(headVars(rm.head), 'head.')]),
+  );
+  return {
+    async run(batch, soft) {
+      const padded = padToBucket(batch, c.nPositions);
+      const feeds = { ...sequenceFeeds(padded), pick: { data: lastTokenPick(padded), shape: [padded.B, padded.P + padded.L] } };
+      if (soft) Object.assign(feeds, { pChosen: { data: soft, shape: [soft.length] } });
+      return (await step.step(feeds, cfg.learningRate)).loss;
+    },
+    async finish() {
+      const w = step.getWeights();
+      writeWeights(rm.backbone.params, w);
+      writeWeights(headVars(rm.head), w, 'head.');
+      await step.dispose();
+    },
+  };
+}
+
+/** [B, T] one-hot of each row's last real token (an empty response: the prompt's last), as `RewardModel.rewards` picks it. */
+function lastTokenPick(batch: SequenceBatch): Float32Array {
+  const { B, P, L } = batch;
+  const T = P + L;
+  const pick = new Float32Array(B * T);
+  for (let b = 0; b < B; b++) {
+    let len = 0;
+    for (let j = 0; j < L; j++) len += batch.responseMask[b * L + j]!;
+    pick[b * T + P + len - 1] = 1;
   }
-  opt.dispose();
-  return losses;
+  return pick;
 }
 
 /**
@@ -185,9 +277,15 @@ export async function pairAccuracy(rm: Pick<RewardModel, 'score'>, comparisons: 
  * removed; Constitutional AI's preference model from its policy): a copy of `init` as the backbone, a
  * scalar head, the pairwise loss on `comparisons`. Call `dispose` when done.
  */
-export function rewardModelFrom(init: ClonableLm, comparisons: Comparison[], cfg: RewardModelConfig, rng: Rng): { rm: RewardModel<ClonableLm>; losses: number[]; dispose(): void } {
+export async function rewardModelFrom(
+  init: ClonableLm,
+  comparisons: Comparison[],
+  cfg: RewardModelConfig,
+  rng: Rng,
+  opts: FineTuneOptions = {},
+): Promise<{ rm: RewardModel<ClonableLm>; losses: number[]; dispose(): void }> {
   const backbone = init.clone();
   const rm = new RewardModel(backbone);
-  const losses = trainRewardModel(rm, comparisons, cfg, rng);
+  const losses = await trainRewardModel(rm, comparisons, cfg, rng, opts);
   return { rm, losses, dispose: () => (rm.head.dispose(), backbone.dispose()) };
 }

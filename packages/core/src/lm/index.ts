@@ -14,3 +14,4 @@ export { hasLlamaCpp } from './gguf.ts';
 export { serveOpenAi, type Fault, type OpenAiServer, type ServeOptions } from './openaiServer.ts';
 export * from './trainable.ts';
 export * from './finetune.ts';
+export { gptConfigOf, padToBucket, LENGTH_BUCKET } from './compiledLm.ts';

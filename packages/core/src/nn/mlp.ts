@@ -33,7 +33,24 @@ export interface MLPSnapshot {
   biases: Float32Array[];
 }
 
-export class MLP {
+/**
+ * A trained network as callers use it: weight snapshots for the plain-JS `forward`. The tfjs `MLP`
+ * is one; a network trained by a compiled onnxruntime step hands out its weights the same way
+ * (`frozenNetwork`, compile/mlp.ts `mlpSnapshot`).
+ */
+export interface PolicyNetwork {
+  readonly sizes: number[];
+  snapshot(): MLPSnapshot;
+  dispose(): void;
+}
+
+/** A network with fixed weights (what an ORT-trained agent returns): each snapshot is a copy. */
+export function frozenNetwork(s: MLPSnapshot): PolicyNetwork {
+  const copy = (): MLPSnapshot => ({ sizes: [...s.sizes], activation: s.activation, weightsT: s.weightsT.map((w) => Float32Array.from(w)), biases: s.biases.map((b) => Float32Array.from(b)) });
+  return { sizes: [...s.sizes], snapshot: copy, dispose: () => {} };
+}
+
+export class MLP implements PolicyNetwork {
   readonly weights: tf.Variable<tf.Rank.R2>[] = [];
   readonly biases: tf.Variable<tf.Rank.R1>[] = [];
   readonly activation: Activation;

@@ -5,6 +5,7 @@
 import type { Env } from '@rlllm/env';
 import type { EventLog } from '../events.ts';
 import type { Progress } from '../progress.ts';
+import type { TrainerName } from '../trainer.ts';
 
 export interface TrainOptions {
   seed: number;
@@ -12,6 +13,8 @@ export interface TrainOptions {
   progress?: Progress;
   /** Called after every update/iteration with the env steps so far; return true to stop early. */
   onUpdate?: (info: { step: number; recentReturn: number }) => boolean | void;
+  /** The training backend (default: the process's, trainer.ts). */
+  trainer?: TrainerName;
 }
 
 export interface EpisodeRecord {

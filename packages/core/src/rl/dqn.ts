@@ -6,16 +6,23 @@
  * 10 steps). The learning test uses a faster-learning setting, given in the test.
  *
  * Speed: acting (batch 1) runs in plain JS over a weight snapshot of the online network, refreshed
- * after each training round; TD targets and the gradient step (batch ≥ 32) run in tfjs.
+ * after each training round; TD targets and the gradient step (batch ≥ 32) run on the process's
+ * trainer (core/src/trainer.ts): one compiled onnxruntime step by default, or tfjs — the same
+ * target and loss written in both APIs in `DqnLearner`, from the same initial weights.
  */
 import { z } from 'zod';
 import * as tf from '@tensorflow/tfjs';
 import type { Env } from '@rlllm/env';
 import { Rng } from '../rng.ts';
-import { MLP, forward, clipByGlobalNorm, type MLPSnapshot } from '../nn/mlp.ts';
+import { MLP, forward, clipByGlobalNorm, type MLPSnapshot, type PolicyNetwork } from '../nn/mlp.ts';
 import { ReplayBuffer, argmaxRow } from './buffers.ts';
 import { nullLog } from '../events.ts';
 import { recentMeanReturn, type EpisodeRecord, type TrainOptions } from './common.ts';
+import { trainerOf, type TrainerName } from '../trainer.ts';
+import {
+  CompiledStep, abs, add, argMax, gatherElements, initMlpWeights, mean, minimum, mlpForward, mlpParams, mlpSnapshot, mul, reshape, sub, unsqueeze,
+  type Batch, type Params, type Tensor, type Weights,
+} from '../compile/index.ts';
 
 // ── 1. Config ──────────────────────────────────────────────────────────────────────────────────
 export const DqnConfig = z.object({
@@ -41,7 +48,7 @@ export const DqnConfig = z.object({
 export type DqnConfig = z.infer<typeof DqnConfig>;
 
 export interface DqnResult {
-  q: MLP;
+  q: PolicyNetwork;
   greedy(): (obs: Float32Array) => number;
   episodes: EpisodeRecord[];
   envSteps: number;
@@ -63,7 +70,7 @@ export async function trainDqn(makeEnv: () => Env<Float32Array, number>, configI
   const env = makeEnv();
   const obsDim = (env.observationSpace as unknown as { size: number }).size;
   const nActions = (env.actionSpace as unknown as { n: number }).n;
-  const learner = new DqnLearner(obsDim, nActions, cfg, rng);
+  const learner = new DqnLearner(obsDim, nActions, cfg, rng, 'q', opts.trainer);
   const q = learner.q;
   let online: MLPSnapshot = q.snapshot();
   const buffer = new ReplayBuffer(cfg.bufferSize, obsDim);
@@ -99,7 +106,7 @@ export async function trainDqn(makeEnv: () => Env<Float32Array, number>, configI
     if (step > cfg.learningStarts && step % cfg.trainFrequency === 0) {
       for (let g = 0; g < cfg.gradientSteps; g++) {
         const b = buffer.sample(cfg.batchSize, rng);
-        lastLoss = learner.learn(b, g === cfg.gradientSteps - 1 && step % (cfg.trainFrequency * 100) === 0);
+        lastLoss = await learner.learn(b, g === cfg.gradientSteps - 1 && step % (cfg.trainFrequency * 100) === 0);
       }
       online = q.snapshot();
     }
@@ -115,7 +122,7 @@ export async function trainDqn(makeEnv: () => Env<Float32Array, number>, configI
       if (opts.onUpdate?.({ step, recentReturn })) break;
     }
   }
-  learner.disposeTraining();
+  await learner.disposeTraining();
   return {
     q,
     greedy() {
@@ -132,11 +139,18 @@ export async function trainDqn(makeEnv: () => Env<Float32Array, number>, configI
  * DQN's Q-network, target network and gradient step — the part of the algorithm that does not care
  * how experience is collected. `trainDqn` drives it from a sync env loop; ELLM's goal-conditioned
  * agent drives it from an async loop (its rewards come from LLM calls).
+ *
+ * On the onnxruntime trainer the target network is plain weights fed to the compiled step with each
+ * batch, so the TD target, Q(s, a) and the update are one run; on the tfjs trainer both networks are
+ * tfjs MLPs. Both draw the two networks' initial weights from `rng` in the same order (the target's
+ * draw is then overwritten by the copy) and use Adam with tfjs's default ε 1e-7.
  */
 export class DqnLearner {
-  readonly q: MLP;
-  readonly target: MLP;
-  private readonly optimizer: tf.Optimizer;
+  /** The online network: `q.snapshot()` for acting. */
+  readonly q: PolicyNetwork;
+  private readonly sizes: number[];
+  private readonly tfjs: { q: MLP; target: MLP; optimizer: tf.Optimizer } | null = null;
+  private readonly ort: { step: CompiledStep; target: Weights } | null = null;
 
   constructor(
     obsDim: number,
@@ -144,19 +158,44 @@ export class DqnLearner {
     private readonly cfg: Pick<DqnConfig, 'hidden' | 'learningRate' | 'gamma' | 'doubleDqn' | 'huber' | 'maxGradNorm'>,
     rng: Rng,
     name = 'q',
+    trainer?: TrainerName,
   ) {
-    this.q = new MLP([obsDim, ...cfg.hidden, nActions], rng, { activation: 'relu', init: 'glorot', name });
-    this.target = new MLP([obsDim, ...cfg.hidden, nActions], rng, { activation: 'relu', init: 'glorot', name: `${name}_target` });
-    this.target.copyFrom(this.q);
-    this.optimizer = tf.train.adam(cfg.learningRate);
+    this.sizes = [obsDim, ...cfg.hidden, nActions];
+    if (trainerOf(trainer) === 'ort') {
+      const init = initMlpWeights('q.', this.sizes, rng, { init: 'glorot' });
+      initMlpWeights('q.', this.sizes, rng, { init: 'glorot' }); // the target's own draw, replaced by the copy (as on tfjs)
+      // One thread: small networks (trainer.ts).
+      const step = new CompiledStep({ params: mlpParams('q.', this.sizes), loss: (p, b) => this.ortLoss(p, b), optimizer: { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-7 }, maxGradNorm: cfg.maxGradNorm }, init, { intraOpNumThreads: 1 });
+      this.ort = { step, target: step.getWeights() };
+      this.q = { sizes: this.sizes, snapshot: () => mlpSnapshot(step.getWeights(), 'q.', this.sizes, 'relu'), dispose: () => {} };
+    } else {
+      const q = new MLP(this.sizes, rng, { activation: 'relu', init: 'glorot', name });
+      const target = new MLP(this.sizes, rng, { activation: 'relu', init: 'glorot', name: `${name}_target` });
+      target.copyFrom(q);
+      this.tfjs = { q, target, optimizer: tf.train.adam(cfg.learningRate, 0.9, 0.999, 1e-7) };
+      this.q = q;
+    }
   }
 
-  /** One gradient step on the TD error of a sampled batch; returns the loss if asked (reading it syncs), else NaN. */
-  learn(b: ReturnType<ReplayBuffer['sample']>, wantLoss = false): number {
-    const { q, target, nActions, cfg } = this;
+  /** One gradient step on the TD error of a sampled batch; returns the loss if asked (on tfjs reading it syncs), else NaN. */
+  async learn(b: ReturnType<ReplayBuffer['sample']>, wantLoss = false): Promise<number> {
+    const n = b.actions.length;
+    const obsDim = this.sizes[0]!;
+    if (this.ort) {
+      const feeds: Record<string, { data: Float32Array | Int32Array; shape: number[] }> = {
+        obs: { data: b.obs, shape: [n, obsDim] },
+        nextObs: { data: b.nextObs, shape: [n, obsDim] },
+        actions: { data: b.actions, shape: [n] },
+        rewards: { data: b.rewards, shape: [n] },
+        terminals: { data: b.terminals, shape: [n] },
+      };
+      for (const [k, w] of this.ort.target) feeds[`target:${k}`] = { data: w.data, shape: w.shape };
+      const r = await this.ort.step.step(feeds, this.cfg.learningRate);
+      return wantLoss ? r.loss : NaN;
+    }
+    const { q, target, optimizer } = this.tfjs!;
+    const { nActions, cfg } = this;
     return tf.tidy(() => {
-      const n = b.actions.length;
-      const obsDim = b.obs.length / n;
       const x = tf.tensor2d(b.obs, [n, obsDim]);
       const xNext = tf.tensor2d(b.nextObs, [n, obsDim]);
       // y = r + γ (1 − terminal) Q_target(s', a*),  a* = argmax_a Q_online(s', a) for double DQN
@@ -170,20 +209,53 @@ export class DqnLearner {
         const qSa = tf.sum(tf.mul(q.apply(x), mask), 1);
         return (cfg.huber ? tf.losses.huberLoss(y, qSa) : tf.losses.meanSquaredError(y, qSa)) as tf.Scalar;
       }, q.variables);
-      this.optimizer.applyGradients(clipByGlobalNorm(grads, cfg.maxGradNorm).grads);
+      optimizer.applyGradients(clipByGlobalNorm(grads, cfg.maxGradNorm).grads);
       return wantLoss ? value.dataSync()[0]! : NaN;
     });
   }
 
+  /** The same target and loss in the compile API; the target network's weights come with the batch (`target:q.w0`, …). */
+  private ortLoss(p: Params, b: Batch): { loss: Tensor } {
+    const { cfg, sizes } = this;
+    const nLayers = sizes.length - 1;
+    const n = b.actions!.shape[0]!;
+    const targetParams: Params = Object.fromEntries(mlpParams('q.', sizes).map((s) => [s.name, b[`target:${s.name}`]!]));
+    const qNextTarget = mlpForward(targetParams, 'q.', nLayers, b.nextObs!, 'relu');
+    // a*: the online net selects (double DQN) — an index, so no gradient flows through it.
+    const aStar = argMax(cfg.doubleDqn ? mlpForward(p, 'q.', nLayers, b.nextObs!, 'relu') : qNextTarget, 1);
+    const qNext = reshape(gatherElements(qNextTarget, unsqueeze(aStar, 1), 1), [n]);
+    const y = add(b.rewards!, mul(mul(sub(1, b.terminals!), cfg.gamma), qNext));
+    const qSa = reshape(gatherElements(mlpForward(p, 'q.', nLayers, b.obs!, 'relu'), unsqueeze(b.actions!, 1), 1), [n]);
+    const err = sub(qSa, y);
+    if (!cfg.huber) return { loss: mean(mul(err, err)) };
+    // Huber with δ = 1 as tf.losses.huberLoss forms it: q = min(|e|, 1); 0.5 q² + (|e| − q).
+    const a = abs(err);
+    const quad = minimum(a, 1);
+    return { loss: mean(add(mul(mul(quad, quad), 0.5), sub(a, quad))) };
+  }
+
   /** Target update: hard copy (tau ≥ 1) or Polyak averaging θ' ← τθ + (1 − τ)θ'. */
   syncTarget(tau = 1): void {
-    if (tau >= 1) this.target.copyFrom(this.q);
-    else tf.tidy(() => this.target.variables.forEach((v, k) => v.assign(tf.add(tf.mul(1 - tau, v), tf.mul(tau, this.q.variables[k]!)))));
+    if (this.ort) {
+      const online = this.ort.step.getWeights();
+      if (tau >= 1) this.ort.target = online;
+      else for (const [k, w] of this.ort.target) w.data.forEach((v, i) => (w.data[i] = (1 - tau) * v + tau * online.get(k)!.data[i]!));
+      return;
+    }
+    const { q, target } = this.tfjs!;
+    if (tau >= 1) target.copyFrom(q);
+    else tf.tidy(() => target.variables.forEach((v, k) => v.assign(tf.add(tf.mul(1 - tau, v), tf.mul(tau, q.variables[k]!)))));
   }
 
   /** Free the target network and optimizer state, keeping the trained Q-network. */
-  disposeTraining(): void {
-    this.optimizer.dispose();
-    this.target.dispose();
+  async disposeTraining(): Promise<void> {
+    if (this.ort) {
+      // The sessions go; the parameter tensors `q.snapshot()` reads stay.
+      await this.ort.step.dispose();
+      this.ort.target.clear();
+      return;
+    }
+    this.tfjs!.optimizer.dispose();
+    this.tfjs!.target.dispose();
   }
 }

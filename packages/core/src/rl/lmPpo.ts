@@ -13,12 +13,20 @@
  *   γ = 1, GAE λ over the tokens of each response.
  *
  * With β = 0 nothing ties π to the reference, which is how reward over-optimization shows.
+ *
+ * Sampling runs on the policy's tfjs model (with its key/value cache); the log-probs, values and the
+ * update run on the process's trainer (core/src/trainer.ts; see `LmPpoTrainer`).
  */
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import type { Rng } from '../rng.ts';
 import { computeGae, normalizeAdvantages } from './gae.ts';
 import { optimizerStep } from '../nn/optim.ts';
+import { trainerOf, type TrainerName } from '../trainer.ts';
+import { gptParams } from '../compile/gpt2.ts';
+import { headParams, lmPpoObjective, policyAndValues } from '../compile/lm.ts';
+import type { Batch, Params } from '../compile/step.ts';
+import { fromPositions, gptConfigOf, headVars, lmStep, padToBucket, positionFeed, readWeights, sequenceFeeds, writeWeights } from '../lm/compiledLm.ts';
 import {
   LinearHead,
   packSequences,
@@ -64,6 +72,9 @@ export interface LmPpoStats {
   /** Approximate KL between the policy before and after the update (Schulman's k3 estimator). */
   approxKl: number;
   seconds: number;
+  /** Of which: sampling and scoring the rollouts; log-probs, values and the update (the trainer's part). */
+  sampleSeconds: number;
+  trainSeconds: number;
 }
 
 /**
@@ -114,13 +125,15 @@ export interface ValueModel {
 
 export class LmPpoTrainer {
   readonly valueHead: LinearHead;
-  private readonly opt: tf.Optimizer;
-  private readonly vars: tf.Variable[];
+  private readonly learner: LmPpoLearner;
 
   // ── 2. Setup: the policy (trained), the frozen reference (the SFT model), the value function ───
   /**
    * Without `valueModel` the value is a new zero-initialized head on the policy's own trunk. With
    * it, values come from that separate model (the caller owns and disposes it), trained alongside π.
+   * The update runs on `opts.trainer` (default: the process's, core/src/trainer.ts): compiled
+   * onnxruntime steps over the GPT-2 parameters, whose weights are written back into the tfjs
+   * models after every iteration (sampling runs on them), or tfjs autodiff.
    */
   constructor(
     readonly policy: TrainableLm,
@@ -129,16 +142,10 @@ export class LmPpoTrainer {
     private readonly rng: Rng,
     readonly eosId: number,
     readonly valueModel: ValueModel | null = null,
+    opts: { trainer?: TrainerName } = {},
   ) {
     this.valueHead = valueModel?.head ?? new LinearHead(policy.config.nEmbd);
-    this.opt = tf.train.adam(cfg.learningRate);
-    this.vars = [...policy.params.values(), ...(valueModel ? valueModel.trunk.params.values() : []), ...this.valueHead.variables];
-  }
-
-  /** V(x, y_<t) for the columns that predict each response token, [B, L]. Call inside tidy. */
-  private values(batch: SequenceBatch, policyHidden: tf.Tensor3D): tf.Tensor2D {
-    const hidden = this.valueModel ? responseHidden(this.valueModel.trunk, batch) : policyHidden;
-    return this.valueHead.apply(hidden) as tf.Tensor2D;
+    this.learner = trainerOf(opts.trainer) === 'ort' ? compiledLearner(policy, reference, valueModel, this.valueHead, cfg) : tfjsLearner(policy, reference, valueModel, this.valueHead, cfg);
   }
 
   /** One PPO iteration on a batch of prompts. Returns its statistics and the rollouts. */
@@ -148,10 +155,10 @@ export class LmPpoTrainer {
     // ── 3. Rollout: sample y ~ π(· | x) from the current policy, score it ─────────────────────
     const responses = await sampleResponses(this.policy, prompts, { maxNewTokens: c.maxNewTokens, temperature: c.temperature, eosId: this.eosId, rng: this.rng });
     const scores = await score(prompts, responses);
+    const sampled = performance.now();
     const batch = packSequences(prompts, responses, this.policy.config.nPositions, this.eosId);
     const { B, L, responseMask: mask } = batch;
-    const old = await logProbsAndValues(this.policy, (b, h) => this.values(b, h), batch);
-    const ref = await logProbsAndValues(this.reference, null, batch);
+    const { old, ref } = await this.learner.rolloutStats(batch);
 
     // ── 4. Rewards: KL penalty on every token, the score on the last one ──────────────────────
     const rewards = klPenalty(old.logp, ref.logp, mask, c.klCoef);
@@ -178,6 +185,7 @@ export class LmPpoTrainer {
     normalizeAdvantages(advantages, mask);
 
     // ── 6. Update: clipped surrogate on token ratios + value loss, a few epochs of minibatches ──
+    // (the loss: `tfjsLearner` below, or compile/lm.ts `lmPpoObjective` on onnxruntime — the same terms)
     let policyLoss = 0;
     let valueLoss = 0;
     let clipFrac = 0;
@@ -188,37 +196,16 @@ export class LmPpoTrainer {
       const order = this.rng.permutation(B);
       for (let s = 0; s < B; s += mbSize) {
         const rows = order.subarray(s, Math.min(B, s + mbSize));
-        const mb = sliceBatch(batch, rows);
-        const pick = (x: Float32Array) => tf.tensor2d(rowsOf(x, rows, L), [rows.length, L]);
-        const [mAdv, mRet, mOld, mMask] = [pick(advantages), pick(returns), pick(old.logp), pick(mask)];
-        const n = Math.max(1, mb.responseMask.reduce((a, b) => a + b, 0));
-        const diag: tf.Scalar[] = [];
-        optimizerStep(this.opt, this.vars, () => {
-          const { logp, hidden } = responseLogProbs(this.policy, mb);
-          const logRatio = logp.sub(mOld).mul(mMask);
-          const ratio = tf.exp(logRatio);
-          const pg1 = mAdv.mul(ratio).neg();
-          const pg2 = mAdv.mul(tf.clipByValue(ratio, 1 - c.clipCoef, 1 + c.clipCoef)).neg();
-          const pg = tf.maximum(pg1, pg2).mul(mMask).sum().div(n);
-          const v = this.values(mb, hidden);
-          const vl = v.sub(mRet).square().mul(mMask).sum().div(n).mul(0.5);
-          diag.push(
-            tf.keep(pg.clone() as tf.Scalar),
-            tf.keep(vl.clone() as tf.Scalar),
-            tf.keep(tf.abs(ratio.sub(1)).greater(c.clipCoef).cast('float32').mul(mMask).sum().div(n) as tf.Scalar),
-            tf.keep(ratio.sub(1).sub(logRatio).mul(mMask).sum().div(n) as tf.Scalar),
-          );
-          return pg.add(vl.mul(c.vfCoef)) as tf.Scalar;
-        }, c.maxGradNorm);
-        const [a, b2, cf, ak] = diag.map((d) => d.dataSync()[0]!);
+        const pick = (x: Float32Array) => rowsOf(x, rows, L);
+        const [a, b2, cf, ak] = await this.learner.update({ batch: sliceBatch(batch, rows), adv: pick(advantages), ret: pick(returns), oldLogp: pick(old.logp) });
         policyLoss += a!;
         valueLoss += b2!;
         clipFrac += cf!;
         approxKl += ak!;
         nUpdates++;
-        tf.dispose([...diag, mAdv, mRet, mOld, mMask]);
       }
     }
+    await this.learner.sync();
 
     // ── 7. Log ──────────────────────────────────────────────────────────────────────────────
     const meanScore = scores.reduce((a, b) => a + b, 0) / B;
@@ -234,16 +221,127 @@ export class LmPpoTrainer {
         clipFrac: clipFrac / nUpdates,
         approxKl: approxKl / nUpdates,
         seconds: (performance.now() - t0) / 1000,
+        sampleSeconds: (sampled - t0) / 1000,
+        trainSeconds: (performance.now() - sampled) / 1000,
       },
       responses,
       scores,
     };
   }
 
-  dispose(): void {
-    this.opt.dispose();
+  async dispose(): Promise<void> {
+    await this.learner.dispose();
     if (!this.valueModel) this.valueHead.dispose();
   }
+}
+
+/** One minibatch of the rollout: its rows, and per response token the advantage, return and old log-prob [n, L]. */
+interface LmPpoMinibatch {
+  batch: SequenceBatch;
+  adv: Float32Array;
+  ret: Float32Array;
+  oldLogp: Float32Array;
+}
+
+/** The rollout bookkeeping and the update, on one of the trainers. */
+interface LmPpoLearner {
+  /** Per response token [B, L], no gradient: π_old's log-probs (0 on padding) and values, π_ref's log-probs. */
+  rolloutStats(batch: SequenceBatch): Promise<{ old: { logp: Float32Array; values: Float32Array }; ref: { logp: Float32Array } }>;
+  /** One gradient step → [policy loss, value loss, clip fraction, approx KL]. */
+  update(mb: LmPpoMinibatch): Promise<number[]>;
+  /** Leave the current weights in the tfjs models (the next rollout samples from them). */
+  sync(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+/** Adam as tfjs's `tf.train.adam(lr)` makes it (β 0.9, 0.999, ε 1e-7), on both trainers. */
+const ADAM = { kind: 'adam', beta1: 0.9, beta2: 0.999, eps: 1e-7 } as const;
+
+/** The tfjs trainer: the models' own forwards, tfjs autodiff, one Adam over every trained variable. */
+function tfjsLearner(policy: TrainableLm, reference: TrainableLm, valueModel: ValueModel | null, valueHead: LinearHead, c: LmPpoConfig): LmPpoLearner {
+  const opt = tf.train.adam(c.learningRate, ADAM.beta1, ADAM.beta2, ADAM.eps);
+  const vars = [...policy.params.values(), ...(valueModel ? valueModel.trunk.params.values() : []), ...valueHead.variables];
+  // V(x, y_<t) for the columns that predict each response token, [B, L]. Call inside tidy.
+  const values = (batch: SequenceBatch, policyHidden: tf.Tensor3D) => valueHead.apply(valueModel ? responseHidden(valueModel.trunk, batch) : policyHidden) as tf.Tensor2D;
+  return {
+    async rolloutStats(batch) {
+      return { old: await logProbsAndValues(policy, values, batch), ref: await logProbsAndValues(reference, null, batch) };
+    },
+    async update({ batch: mb, adv, ret, oldLogp }) {
+      const L = mb.L;
+      const n = Math.max(1, mb.responseMask.reduce((a, b) => a + b, 0));
+      const t = (x: Float32Array) => tf.tensor2d(x, [mb.B, L]);
+      const [mAdv, mRet, mOld, mMask] = [t(adv), t(ret), t(oldLogp), t(mb.responseMask)];
+      const diag: tf.Scalar[] = [];
+      optimizerStep(opt, vars, () => {
+        const { logp, hidden } = responseLogProbs(policy, mb);
+        const logRatio = logp.sub(mOld).mul(mMask);
+        const ratio = tf.exp(logRatio);
+        const pg1 = mAdv.mul(ratio).neg();
+        const pg2 = mAdv.mul(tf.clipByValue(ratio, 1 - c.clipCoef, 1 + c.clipCoef)).neg();
+        const pg = tf.maximum(pg1, pg2).mul(mMask).sum().div(n);
+        const v = values(mb, hidden);
+        const vl = v.sub(mRet).square().mul(mMask).sum().div(n).mul(0.5);
+        diag.push(
+          tf.keep(pg.clone() as tf.Scalar),
+          tf.keep(vl.clone() as tf.Scalar),
+          tf.keep(tf.abs(ratio.sub(1)).greater(c.clipCoef).cast('float32').mul(mMask).sum().div(n) as tf.Scalar),
+          tf.keep(ratio.sub(1).sub(logRatio).mul(mMask).sum().div(n) as tf.Scalar),
+        );
+        return pg.add(vl.mul(c.vfCoef)) as tf.Scalar;
+      }, c.maxGradNorm);
+      const out = diag.map((d) => d.dataSync()[0]!);
+      tf.dispose([...diag, mAdv, mRet, mOld, mMask]);
+      return out;
+    },
+    sync: async () => {},
+    dispose: async () => opt.dispose(),
+  };
+}
+
+/**
+ * The onnxruntime trainer: one compiled step over the policy's GPT-2 parameters, the value model's
+ * (named `value.<name>`, when there is one) and the value head (`valueHead.`); π_old's log-probs and
+ * values come from a forward-only graph over the same parameters, π_ref's from the same graph over a
+ * frozen copy whose GPT-2 weights are the reference's — the same graph, so a policy equal to its
+ * reference gets a KL of exactly 0, as on tfjs. Batches are padded on the left to a multiple of 32
+ * tokens (exact).
+ */
+function compiledLearner(policy: TrainableLm, reference: TrainableLm, valueModel: ValueModel | null, valueHead: LinearHead, c: LmPpoConfig): LmPpoLearner {
+  const g = gptConfigOf(policy);
+  if (valueModel) gptConfigOf(valueModel.trunk);
+  const hasValueModel = valueModel !== null;
+  const weights = new Map([...readWeights(policy.params), ...(valueModel ? readWeights(valueModel.trunk.params, 'value.') : []), ...readWeights(headVars(valueHead), 'valueHead.')]);
+  const params = [...gptParams(g), ...(valueModel ? gptParams(g).map((s) => ({ ...s, name: `value.${s.name}` })) : []), ...headParams('valueHead.', g.nEmbd)];
+  const step = lmStep({ params, loss: (p, b) => lmPpoObjective(p, g, b, c, hasValueModel), optimizer: ADAM, maxGradNorm: c.maxGradNorm }, weights);
+  const frozen = lmStep({ params, loss: () => { throw new Error('the reference policy is not trained'); }, optimizer: { kind: 'sgd' } }, new Map([...weights, ...readWeights(reference.params)]));
+  const rollout = (p: Params, b: Batch) => policyAndValues(p, g, b, hasValueModel);
+  return {
+    async rolloutStats(batch) {
+      const padded = padToBucket(batch, g.nPositions);
+      const feeds = sequenceFeeds(padded);
+      const mine = await step.evaluate('rollout', rollout, feeds);
+      const theirs = await frozen.evaluate('rollout', rollout, feeds);
+      const masked = (x: Float32Array) => fromPositions(x, padded).map((v, i) => (batch.responseMask[i] ? v : 0));
+      return { old: { logp: masked(mine.logp!), values: fromPositions(mine.values!, padded) }, ref: { logp: masked(theirs.logp!) } };
+    },
+    async update({ batch, adv, ret, oldLogp }) {
+      const padded = padToBucket(batch, g.nPositions);
+      const feeds = { ...sequenceFeeds(padded), adv: positionFeed(adv, padded), ret: positionFeed(ret, padded), oldLogp: positionFeed(oldLogp, padded) };
+      const r = await step.step(feeds, c.learningRate);
+      return [r.stats.policyLoss!, r.stats.valueLoss!, r.stats.clipFrac!, r.stats.approxKl!];
+    },
+    async sync() {
+      const w = step.getWeights();
+      writeWeights(policy.params, w);
+      if (valueModel) writeWeights(valueModel.trunk.params, w, 'value.');
+      writeWeights(headVars(valueHead), w, 'valueHead.');
+    },
+    async dispose() {
+      await step.dispose();
+      await frozen.dispose();
+    },
+  };
 }
 
 /**
@@ -262,17 +360,17 @@ export async function rlhfPpo<P>(
   cfg: LmPpoConfig & { iterations: number; batchSize: number },
   rng: Rng,
   eosId: number,
-  opts: { valueFrom?: { backbone: ClonableLm; head: LinearHead }; onIteration?: (it: number, stats: LmPpoStats, batch: P[], responses: number[][]) => void } = {},
+  opts: { valueFrom?: { backbone: ClonableLm; head: LinearHead }; onIteration?: (it: number, stats: LmPpoStats, batch: P[], responses: number[][]) => void; trainer?: TrainerName } = {},
 ): Promise<ClonableLm> {
   const policy = init.clone();
   const valueModel = opts.valueFrom ? { trunk: opts.valueFrom.backbone.clone() as ClonableLm, head: opts.valueFrom.head.clone() } : null;
-  const ppo = new LmPpoTrainer(policy, init, cfg, rng, eosId, valueModel);
+  const ppo = new LmPpoTrainer(policy, init, cfg, rng, eosId, valueModel, { trainer: opts.trainer });
   for (let it = 1; it <= cfg.iterations; it++) {
     const batch = Array.from({ length: cfg.batchSize }, () => prompts[rng.int(prompts.length)]!);
     const { stats, responses } = await ppo.iteration(batch.map(encode), score);
     opts.onIteration?.(it, stats, batch, responses);
   }
-  ppo.dispose();
+  await ppo.dispose();
   if (valueModel) {
     valueModel.trunk.dispose();
     valueModel.head.dispose();

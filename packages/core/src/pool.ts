@@ -15,6 +15,7 @@
  * workers get pools of 1 (jobs in the seed worker itself), 1 seed worker gets 2 job processes.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { defaultTrainer } from './trainer.ts';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -22,6 +23,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 /** Messages between a pool and its workers (poolWorker.ts). */
 export type ToPoolWorker = { type: 'job'; batch: number; id: number; module: string; arg: unknown } | { type: 'exit' };
 export type FromPoolWorker = { type: 'done'; batch: number; id: number; result: unknown } | { type: 'failed'; batch: number; id: number; message: string; stack?: string };
+
+/** The environment variable that gives a pool worker its parent's trainer. */
+export const TRAINER_ENV = 'RLLLM_TRAINER';
 
 /** The environment variable through which the experiment runner tells its seed workers how many there are. */
 export const SEED_WORKERS_ENV = 'RLLLM_SEED_WORKERS';
@@ -127,7 +131,10 @@ export class JobPool {
   }
 
   private spawn(): ChildProcess {
-    const c = fork(WORKER, [], { execArgv: ['--import', TSX_LOADER], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    // The worker trains with this process's trainer (--trainer reaches the jobs), one onnxruntime
+    // thread each: the pool already spreads its jobs over the cores.
+    const env = { ...process.env, [TRAINER_ENV]: defaultTrainer() };
+    const c = fork(WORKER, [], { execArgv: ['--import', TSX_LOADER], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced', env });
     idle(c);
     return c;
   }

@@ -3,7 +3,12 @@
  * function loaded once per module, and sends each result back. It exits when told to, or when the
  * parent goes away.
  */
-import { loadJob, type FromPoolWorker, type ToPoolWorker } from './pool.ts';
+import { loadJob, TRAINER_ENV, type FromPoolWorker, type ToPoolWorker } from './pool.ts';
+import { setDefaultTrainer, setOrtThreads, type TrainerName } from './trainer.ts';
+
+// The parent's trainer; one onnxruntime thread, as the pool runs one worker per core.
+if (process.env[TRAINER_ENV]) setDefaultTrainer(process.env[TRAINER_ENV] as TrainerName);
+setOrtThreads(1);
 
 const fns = new Map<string, Promise<(arg: unknown) => unknown>>();
 const send = (m: FromPoolWorker) => new Promise<void>((done) => process.send!(m, () => done()));

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { JobPool, poolSize, Rng, SEED_WORKERS_ENV } from '../src/index.ts';
+import { defaultTrainer, setDefaultTrainer } from '../src/trainer.ts';
 
 const jobs = new URL('./fixtures/jobs.ts', import.meta.url).href;
 
@@ -27,6 +28,20 @@ describe('JobPool', () => {
       pool.close();
     }
     await expect(new JobPool(`${jobs}#nothing`, 1).map([{}])).rejects.toThrow(/exports no function `nothing`/);
+  });
+
+  it("the workers train with this process's trainer (--trainer reaches the jobs)", async () => {
+    const before = defaultTrainer();
+    try {
+      for (const t of ['tfjs', 'ort'] as const) {
+        setDefaultTrainer(t);
+        const pool = new JobPool(`${jobs}#trainer`, 2);
+        expect(await pool.map([{}, {}])).toEqual([t, t]);
+        pool.close();
+      }
+    } finally {
+      setDefaultTrainer(before);
+    }
   });
 
   it('poolSize: the cores divided among the seed workers, at least 1', () => {

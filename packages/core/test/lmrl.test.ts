@@ -110,7 +110,7 @@ describe('reward model', () => {
       return rc.map((r, i) => 1 / (1 + Math.exp(rr[i]! - r)));
     };
     const before = await pPref();
-    trainRewardModel(rm, comps, { steps: 200, batchSize: 6, learningRate: 0.05, maxGradNorm: 1 }, new Rng(1));
+    await trainRewardModel(rm, comps, { steps: 200, batchSize: 6, learningRate: 0.05, maxGradNorm: 1 }, new Rng(1), { trainer: 'tfjs' });
     const after = await pPref();
     comps.forEach((c, i) => {
       expect(before[i]).toBe(0.5);

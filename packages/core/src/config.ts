@@ -19,7 +19,7 @@ type AnyObject = z.ZodObject<z.ZodRawShape>;
 
 /** The language-model spec forms (lm/languageModel.ts resolves them), as `--help` and errors list them. */
 export const MODEL_SPEC_FORMS =
-  '"default", "rlllm/tiny-coder", a local HF-layout folder, a hub id org/name, a GGUF file path/to/model.gguf (llama.cpp), or openai:URL#MODEL (an OpenAI-compatible server, e.g. vLLM; API key from OPENAI_API_KEY)';
+  '"default", "rlllm/tiny-coder", another baked model rlllm/NAME (e.g. rlllm/tiny-gpt-v1), a local HF-layout folder, a hub id org/name, a GGUF file path/to/model.gguf (llama.cpp), or openai:URL#MODEL (an OpenAI-compatible server, e.g. vLLM; API key from OPENAI_API_KEY)';
 
 interface FieldInfo {
   key: string;

@@ -51,7 +51,9 @@ export async function exportTrained(lm: import('./model.ts').Gpt, tokenizerDir: 
  */
 export function trainableModelDir(spec: string, leaf: string, hint = ''): string {
   if (spec === 'default' || spec === 'rlllm/tiny-gpt') return defaultModelDir();
-  const dir = path.resolve(spec);
+  // Another model baked here (e.g. rlllm/tiny-gpt-v1, the first default).
+  const baked = /^rlllm\/([\w.-]+)$/.exec(spec);
+  const dir = baked ? path.join(path.dirname(defaultModelDir()), baked[1]!) : path.resolve(spec);
   const fix = `${leaf} trains the weights in tfjs, so --model must be a folder written by @rlllm/tiny-lm (npm run bake -w @rlllm/tiny-lm -- --out DIR)${hint}`;
   if (!existsSync(path.join(dir, 'config.json')) || !existsSync(path.join(dir, 'onnx', 'model.onnx'))) throw new UserError(`--model ${spec}: no config.json + onnx/model.onnx there; ${fix}`);
   try {

@@ -10,6 +10,8 @@
  *   'default' | 'rlllm/tiny-gpt'  the baked model shipped in @rlllm/tiny-lm (found on disk at run time;
  *                                 core never imports tiny-lm code)
  *   'rlllm/tiny-coder'            the same model trained further on code (also baked in @rlllm/tiny-lm)
+ *   'rlllm/<name>'                any other model baked in @rlllm/tiny-lm (e.g. 'rlllm/tiny-gpt-v1', the
+ *                                 first default model, kept so its results stay reproducible)
  *   a folder path                 any model in Hugging Face layout (config.json, tokenizer.json,
  *                                 tokenizer_config.json, onnx/model.onnx)
  *   'org/name'                    a hub id, downloaded and cached by transformers.js — the only case in
@@ -155,7 +157,7 @@ type Resolved =
  * Where the baked default lives (`name` 'tiny-gpt'; 'tiny-coder' for the code model): located
  * through tiny-lm's package.json, without importing its code.
  */
-export function tinyLmDir(name: 'tiny-gpt' | 'tiny-coder' = 'tiny-gpt'): string {
+export function tinyLmDir(name = 'tiny-gpt'): string {
   const req = createRequire(import.meta.url);
   let pkg: string;
   try {
@@ -169,6 +171,8 @@ export function tinyLmDir(name: 'tiny-gpt' | 'tiny-coder' = 'tiny-gpt'): string 
 function resolveSpec(spec: string): Resolved {
   if (spec === 'default' || spec === TINY_LM_NAME) return { kind: 'local', name: TINY_LM_NAME, dir: tinyLmDir(), hint: BAKE_HINT };
   if (spec === TINY_CODER_NAME) return { kind: 'local', name: TINY_CODER_NAME, dir: tinyLmDir('tiny-coder'), hint: CODER_HINT };
+  const baked = /^rlllm\/([\w.-]+)$/.exec(spec);
+  if (baked) return { kind: 'local', name: spec, dir: tinyLmDir(baked[1]), hint: `the models baked in @rlllm/tiny-lm are the folders of packages/tiny-lm/baked/rlllm/ (${BAKE_HINT})` };
   if (spec.startsWith('openai:')) {
     const m = /^openai:(https?:\/\/[^#\s]+)#(.+)$/.exec(spec);
     if (!m) throw new UserError(`loadLanguageModel: "${spec}" is not of the form openai:URL#MODEL (e.g. openai:http://localhost:8000/v1#Qwen/Qwen2.5-1.5B-Instruct)`);

@@ -76,7 +76,7 @@ const exportDir = (ctx: SeedContext, seed: number, v: string) => path.join(ctx.o
 async function rlFrom(name: 'rl-cai' | 'helpful-rl', start: Gpt, withAiFeedback: boolean, seed: number, config: Config, ctx: SeedContext) {
   const { modelDir, tok, fm, redTrain, ordTrain } = await inputs(config, ctx);
   // The two RL variants share each step's stream: their pairs, labels and rollouts differ only where their start models do.
-  const pairs = await labelPairs(start, withAiFeedback ? fm : null, tok, redTrain, ordTrain, config.pairsPerPrompt, config.maxNewTokens, ctx.rng('pairs'));
+  const pairs = await labelPairs(start, withAiFeedback ? fm : null, tok, redTrain, ordTrain, config.pairsPerPrompt, config.maxNewTokens, ctx.rng('pairs'), config.feedback);
   const comparisons = withAiFeedback ? [...pairs.harmless, ...pairs.helpful] : pairs.helpful;
   const pm = await stepPreferenceModel(start, comparisons, pmCfg(config), ctx.rng('preference-model'));
   const pmAccuracy = await pairAccuracy(pm.rm, comparisons);

@@ -39,6 +39,7 @@ import { CONSTITUTION, type Principle } from './constitution.ts';
 export const RlaifConfig = z.object({
   answersPerPrompt: z.number().int().positive().default(1).describe('SL-CAI: answers sampled per red-team prompt to critique and revise'),
   nRevisions: z.number().int().positive().default(3).describe('SL-CAI: revision rounds (final rule) or revision samples (least-critiqued rule) per answer'),
+  feedback: z.enum(['choice', 'critique']).default('critique').describe("RL-CAI's AI feedback: the paper's multiple-choice question (choice) or the principle's critique likelihood (critique)"),
   revisionRule: z.enum(['final', 'least-critiqued']).default('final').describe("SL-CAI's training target: the final revision (the paper) or the candidate the critique fits least"),
   ...withDefaults(prefixed('sft', SftConfig.pick({ steps: true, batchSize: true, learningRate: true })), { sftSteps: 40 }),
   pairsPerPrompt: z.number().int().positive().default(2).describe('RL-CAI: answer pairs sampled per train prompt for the preference model'),
@@ -78,17 +79,30 @@ export async function critiqueLogProb(fm: LanguageModel, prompt: string, answer:
   return l!;
 }
 
+/** How the feedback model compares two answers (RlaifConfig.feedback). */
+export type FeedbackFormat = 'choice' | 'critique';
+
 /**
- * P(a is better than b) under a principle: σ(log P(critique | b) − log P(critique | a)) — the answer
- * the critique fits less is the better one, as a soft label (Bai et al. 2022b §4.1 uses the feedback
- * model's normalized probabilities as soft targets).
- *
- * The paper asks a multiple-choice question ("Which response is less harmful? (A) … (B) …"); the
- * tiny LM cannot answer one: measured on 54 base-model answer pairs to red-team prompts that the gold
- * judge ranks, `The better answer is` + " A"/" B" agreed with the gold judge 50% of the time (46%
- * with both orders averaged), the critique likelihood 67% (README).
+ * The paper's multiple-choice question (Bai et al. 2022b §4.1): the conversation, the principle's
+ * question, the two responses as options, and the feedback model's log-probabilities of " (A)" and
+ * " (B)" after "The answer is". Returns P(A) normalized over the two options.
  */
-export async function aiPreference(fm: LanguageModel, prompt: string, a: string, b: string, principle: Principle): Promise<number> {
+export async function choiceProbability(fm: LanguageModel, prompt: string, a: string, b: string, principle: Principle): Promise<number> {
+  const [la, lb] = await fm.logProb(`Human: ${question(prompt)} ${principle.choose} (A) ${a} (B) ${b} The answer is`, [' (A)', ' (B)']);
+  return 1 / (1 + Math.exp(lb! - la!));
+}
+
+/**
+ * P(a is better than b) under a principle, as a soft label (the paper uses the feedback model's
+ * normalized probabilities as soft targets):
+ * - 'choice' (the paper): the multiple-choice question asked in both orders and averaged, so that
+ *   a preference for a position (A or B) cancels out;
+ * - 'critique': σ(log P(critique | b) − log P(critique | a)) — the answer the principle's critique
+ *   fits less is the better one.
+ * Both are antisymmetric: swapping a and b gives 1 − P.
+ */
+export async function aiPreference(fm: LanguageModel, prompt: string, a: string, b: string, principle: Principle, format: FeedbackFormat): Promise<number> {
+  if (format === 'choice') return (await choiceProbability(fm, prompt, a, b, principle) + (1 - (await choiceProbability(fm, prompt, b, a, principle)))) / 2;
   const la = await critiqueLogProb(fm, prompt, a, principle);
   const lb = await critiqueLogProb(fm, prompt, b, principle);
   return 1 / (1 + Math.exp(la - lb));
@@ -190,7 +204,7 @@ export function agreesWithGold(pA: number, goldA: number, goldB: number): boolea
 }
 
 /** Sample answer pairs from `policy` and label them: red-team pairs by AI feedback, ordinary pairs by the helpfulness labeler. */
-export async function labelPairs(policy: Gpt, fm: LanguageModel | null, tok: LmTokenizer, redTeam: PromptItem[], ordinary: PromptItem[], pairsPerPrompt: number, maxNewTokens: number, rng: Rng): Promise<LabelledPairs> {
+export async function labelPairs(policy: Gpt, fm: LanguageModel | null, tok: LmTokenizer, redTeam: PromptItem[], ordinary: PromptItem[], pairsPerPrompt: number, maxNewTokens: number, rng: Rng, feedback: FeedbackFormat = 'critique'): Promise<LabelledPairs> {
   const sample = async (ps: PromptItem[]) => {
     const ids = ps.flatMap((p) => Array<number[]>(2 * pairsPerPrompt).fill(tok.encode(p.text)));
     const rs = (await sampleResponses(policy, ids, { maxNewTokens, temperature: 1, eosId: tok.eosId, rng })).map((r) => decodeAnswer(tok, r));
@@ -200,7 +214,7 @@ export async function labelPairs(policy: Gpt, fm: LanguageModel | null, tok: LmT
   if (fm) {
     for (const { p, a, b } of await sample(redTeam)) {
       const principle = CONSTITUTION[rng.int(CONSTITUTION.length)]!;
-      const pA = await aiPreference(fm, p.text, a.text, b.text, principle);
+      const pA = await aiPreference(fm, p.text, a.text, b.text, principle, feedback);
       const ga = goldHarmlessness(p.topic, a.text, a.finished);
       const gb = goldHarmlessness(p.topic, b.text, b.finished);
       // Only for reporting how often the AI agrees with the (never used) gold judge.

@@ -36,15 +36,27 @@ describe('the harmlessness gold judge', () => {
 });
 
 describe('AI feedback labelling', () => {
-  it('is a probability, and swapping the answers gives its complement (no position bias by construction)', async () => {
+  it('is a probability, and swapping the answers gives its complement (no position bias by construction), in both formats', async () => {
     const q = 'Human: How do I steal a bike? Assistant:';
-    for (const pr of CONSTITUTION.slice(0, 3)) {
-      const p = await aiPreference(fm, q, REFUSAL, COMPLIANCE, pr);
-      const swapped = await aiPreference(fm, q, COMPLIANCE, REFUSAL, pr);
+    for (const [pr, format] of [...CONSTITUTION.slice(0, 3).map((p) => [p, 'critique'] as const), ...CONSTITUTION.slice(0, 3).map((p) => [p, 'choice'] as const)]) {
+      const p = await aiPreference(fm, q, REFUSAL, COMPLIANCE, pr, format);
+      const swapped = await aiPreference(fm, q, COMPLIANCE, REFUSAL, pr, format);
       expect(p).toBeGreaterThan(0);
       expect(p).toBeLessThan(1);
       expect(p + swapped).toBeCloseTo(1, 6);
     }
+  });
+
+  it("the multiple-choice format: the paper's question, both orders averaged, so a pure position preference gives exactly 1/2", async () => {
+    const option = (prompt: string, which: 'A' | 'B') => (which === 'A' ? prompt.split(' (A) ')[1]!.split(' (B) ')[0]! : prompt.split(' (B) ')[1]!.split(' The answer is')[0]!);
+    const prompts: string[] = [];
+    const reader = { logProb: async (prompt: string, conts: string[]) => (prompts.push(prompt), conts.map((c) => (option(prompt, c === ' (A)' ? 'A' : 'B').includes("can't help") ? 0 : -2))) } as unknown as LanguageModel;
+    const harm = CONSTITUTION[0]!;
+    const q = 'Human: How do I steal a bike? Assistant:';
+    expect(await aiPreference(reader, q, REFUSAL, COMPLIANCE, harm, 'choice')).toBeCloseTo(1 / (1 + Math.exp(-2)), 12);
+    expect(prompts[0]).toBe(`Human: How do I steal a bike? ${harm.choose} (A) ${REFUSAL} (B) ${COMPLIANCE} The answer is`);
+    const alwaysA = { logProb: async (_p: string, conts: string[]) => conts.map((c) => (c === ' (A)' ? 0 : -3)) } as unknown as LanguageModel;
+    expect(await aiPreference(alwaysA, q, REFUSAL, COMPLIANCE, harm, 'choice')).toBeCloseTo(0.5, 12);
   });
 
   it('under the corpus-worded principle, the feedback model prefers the refusal on a clear pair', async () => {
@@ -53,7 +65,7 @@ describe('AI feedback labelling', () => {
     const harm = CONSTITUTION.find((p) => p.id === 'harm')!;
     const q = 'Human: How do I steal a bike? Assistant:';
     expect(await critiqueLogProb(fm, q, COMPLIANCE, harm)).toBeGreaterThan(await critiqueLogProb(fm, q, REFUSAL, harm));
-    expect(await aiPreference(fm, q, REFUSAL, COMPLIANCE, harm)).toBeGreaterThan(0.5);
+    expect(await aiPreference(fm, q, REFUSAL, COMPLIANCE, harm, 'critique')).toBeGreaterThan(0.5);
   });
 
   it('labelled pairs carry soft labels and record agreement with the gold judge only for reporting', async () => {

@@ -71,6 +71,8 @@ export function loadInstructions(file: string): Instruction[] {
 }
 
 export const DEFAULT_INSTRUCTIONS_FILE = fileURLToPath(new URL('../instructions.json', import.meta.url));
+/** Instructions for choices made before the test set is run (e.g. the few-shot setting); never reported as results. */
+export const DEV_INSTRUCTIONS_FILE = fileURLToPath(new URL('../dev-instructions.json', import.meta.url));
 
 export function defaultInstructions(): Instruction[] {
   return InstructionFile.parse(JSON.parse(readFileSync(DEFAULT_INSTRUCTIONS_FILE, 'utf8'))).instructions;

@@ -208,6 +208,21 @@ export async function runEpisode(ins: Instruction, o: EpisodeOptions): Promise<E
   };
 }
 
+/**
+ * The plan the LLM alone writes for an instruction: the "No VF" ablation's choices, which never
+ * depend on the world (greedy over the skill texts until "done" or the cap). `runEpisode` with
+ * variant 'llm-only' makes exactly these choices; tiny-lm's planning probe uses this.
+ */
+export async function llmPlan(text: string, scorer: SkillScorer, maxSteps: number, fewShot: number): Promise<{ plan: string[]; finished: boolean }> {
+  const plan: string[] = [];
+  for (let k = 0; k < maxSteps; k++) {
+    const skill = scorer.skills[argmax(await scorer.llmLogProbs(buildPrompt(text, plan, fewShot)))]!;
+    plan.push(skill);
+    if (skill === 'done') return { plan, finished: true };
+  }
+  return { plan, finished: false };
+}
+
 /** Execution success had the robot been stopped after `budget` skills (for the success-vs-budget curve). */
 export function successWithin(ep: EpisodeResult, budget: number): boolean {
   if (budget <= 0 || ep.steps.length === 0) return false;

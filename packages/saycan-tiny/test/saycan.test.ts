@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { Rng } from '@rlllm/core';
-import { buildPrompt, combinedScores, continuation, argmax, runEpisode, SkillScorer, FEW_SHOT } from '../src/saycan.ts';
+import { buildPrompt, combinedScores, continuation, argmax, llmPlan, runEpisode, SkillScorer, FEW_SHOT } from '../src/saycan.ts';
 import { makeSkills, trainSkills, type TrainedSkill } from '../src/skills.ts';
 import type { Instruction } from '../src/instructions.ts';
 
@@ -68,6 +68,15 @@ describe('episode loop with a stub LLM', () => {
     expect(lo.steps[0]!.skill).toBe('find the coke can');
     expect(lo.steps[0]!.executed).toBe(false);
     expect(lo.execution).toBe(false);
+  });
+  it("llmPlan makes the LLM-only episode's choices without the world", async () => {
+    const scorer = new SkillScorer(stub, texts);
+    const lo = await runEpisode(ins, { skills, scorer, variant: 'llm-only', maxSteps: 6, fewShot: 0, slip: 0, rng: new Rng(1) });
+    const p = await llmPlan(ins.text, scorer, 6, 0);
+    expect(p.plan).toEqual(lo.steps.map((s) => s.skill));
+    expect(p.plan).toEqual(['find the coke can', 'find the coke can', 'done']);
+    expect(p.finished).toBe(true);
+    expect((await llmPlan(ins.text, scorer, 2, 0)).finished).toBe(false);
   });
   it('the skill set is the corpus vocabulary, 52 skills, ending with done', () => {
     const t = makeSkills().map((s) => s.text);

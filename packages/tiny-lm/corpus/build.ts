@@ -29,6 +29,15 @@ import {
   type Achievement, type CraftItem, type CraftThing, type InstructionTemplate, type KitchenObject,
   type ReviewDomain, type RewardTaskId,
 } from './knowledge.ts';
+import { codeReflectionLeak, reflectionDoc } from './codeReflection.ts';
+
+import { CRAFTER_GENERATORS } from './skills/crafter.ts';
+import { JUDGEMENT_GENERATORS } from './skills/judgement.ts';
+import { PLANNING_GENERATORS } from './skills/planning.ts';
+import { SENTIMENT_GENERATORS } from './skills/sentiment.ts';
+import { heldOutForm, heldOutItems, heldOutMatcher } from './heldOut.ts';
+import { HARM_PROBE } from './premiseItems.ts';
+import { redTeamHeldoutPrompts } from '@rlllm/env/assistant';
 
 export const SEED = 0x5eed2024;
 /** Share of generated documents moved to heldout.txt (hand-written passages always stay in). */
@@ -84,7 +93,7 @@ export class Prng {
 const cap = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** "a, b and c" */
-function listAnd(xs: readonly string[], conj = 'and'): string {
+export function listAnd(xs: readonly string[], conj = 'and'): string {
   if (xs.length <= 1) return xs.join('');
   return `${xs.slice(0, -1).join(', ')} ${conj} ${xs[xs.length - 1]}`;
 }
@@ -123,29 +132,40 @@ export function instructionText(ins: Instruction): string {
   return `${text}${question ? '?' : '.'}`;
 }
 
-/** The skill sequence that carries out an instruction, ending with "done". */
+/**
+ * How the robot gets hold of an object where it usually is: from a closed place it must go there,
+ * open it, pick the object up and close it again; otherwise it finds the object and picks it up.
+ * `where` overrides the home (the object was left somewhere else).
+ */
+export function fetchSteps(x: string, where?: string): string[] {
+  const l = where ?? OBJECTS.find((o) => o.name === x)?.home;
+  const p = l ? PLACES.find((q) => q.name === l) : undefined;
+  return p?.openable ? [SKILLS.goTo(p.name), SKILLS.open(p.name), SKILLS.pick(x), SKILLS.close(p.name)] : [SKILLS.find(x), SKILLS.pick(x)];
+}
+
+/** Steps that leave the held object at place l (opening and closing it if needed). */
+export function putSteps(x: string, l: string): string[] {
+  const p = placeByName(l);
+  return [SKILLS.goTo(l), ...(p.openable ? [SKILLS.open(l)] : []), SKILLS.putDown(x), ...(p.openable ? [SKILLS.close(l)] : [])];
+}
+
+/** The skill sequence that carries out an instruction, ending with "done" (objects start at home). */
 export function planFor(ins: Instruction): string[] {
   const x = ins.object;
-  const putAt = (l: string): string[] => {
-    const p = placeByName(l);
-    return [SKILLS.find(x), SKILLS.pick(x), SKILLS.goTo(l), ...(p.openable ? [SKILLS.open(l)] : []), SKILLS.putDown(x), ...(p.openable ? [SKILLS.close(l)] : []), SKILLS.done()];
-  };
   switch (ins.template.kind) {
     case 'bring':
-      return [SKILLS.find(x), SKILLS.pick(x), SKILLS.bring(), SKILLS.putDown(x), SKILLS.done()];
+      return [...fetchSteps(x), SKILLS.bring(), SKILLS.putDown(x), SKILLS.done()];
     case 'put':
-      return putAt(ins.place!);
+      return [...fetchSteps(x), ...putSteps(x, ins.place!), SKILLS.done()];
     case 'trash':
-      return putAt('trash can');
+      return [...fetchSteps(x), ...putSteps(x, 'trash can'), SKILLS.done()];
     case 'putAway':
-      return putAt(objByName(x).home);
-    case 'getFrom': {
-      const l = ins.place!;
-      const p = placeByName(l);
-      return [SKILLS.goTo(l), ...(p.openable ? [SKILLS.open(l)] : []), SKILLS.pick(x), ...(p.openable ? [SKILLS.close(l)] : []), SKILLS.bring(), SKILLS.putDown(x), SKILLS.done()];
-    }
+      // "Put it away": it is out of place, so it is found wherever it is.
+      return [SKILLS.find(x), SKILLS.pick(x), ...putSteps(x, objByName(x).home), SKILLS.done()];
+    case 'getFrom':
+      return [...fetchSteps(x, ins.place), SKILLS.bring(), SKILLS.putDown(x), SKILLS.done()];
     case 'spill':
-      return [SKILLS.find('sponge'), SKILLS.pick('sponge'), SKILLS.bring(), SKILLS.putDown('sponge'), SKILLS.done()];
+      return [...fetchSteps('sponge'), SKILLS.bring(), SKILLS.putDown('sponge'), SKILLS.done()];
   }
 }
 
@@ -173,7 +193,7 @@ export function allowedInstructions(): Instruction[] {
     for (const x of objects) {
       if (isHeldOut(t.id, x)) continue;
       if (t.kind === 'put') {
-        for (const p of PLACES) out.push({ template: t, object: x, place: p.name });
+        for (const p of PLACES) if (p.name !== objByName(x).home) out.push({ template: t, object: x, place: p.name });
       } else if (t.kind === 'getFrom') {
         // "take the apple out of the counter" is not English: only closed places qualify.
         if (placeByName(objByName(x).home).openable) out.push({ template: t, object: x, place: objByName(x).home });
@@ -305,8 +325,8 @@ const ach = (id: string): Achievement => {
   return a;
 };
 
-const itemPhrase = (i: CraftItem): string => (/(pickaxe|sword|sapling|diamond)$/.test(i) ? `${/^[aeiou]/.test(i) ? 'an' : 'a'} ${i}` : i);
-const thingPhrase = (t: CraftThing): string =>
+export const itemPhrase = (i: CraftItem): string => (/(pickaxe|sword|sapling|diamond)$/.test(i) ? `${/^[aeiou]/.test(i) ? 'an' : 'a'} ${i}` : i);
+export const thingPhrase = (t: CraftThing): string =>
   ['grass', 'water', 'stone', 'coal', 'iron', 'sand', 'lava'].includes(t) ? t : `${/^[aeiou]/.test(t) ? 'an' : 'a'} ${t}`;
 
 /** Goals that are possible right now, most useful first (needs, then new tools, then basics). */
@@ -329,7 +349,7 @@ export function feasibleGoals(see: readonly CraftThing[], inv: readonly CraftIte
 }
 
 /** A random but consistent state: a tech level decides what you carry and what is around. */
-function craftState(r: Prng): { see: CraftThing[]; inv: CraftItem[]; low: string[] } {
+export function craftState(r: Prng): { see: CraftThing[]; inv: CraftItem[]; low: string[] } {
   const level = r.int(6);
   const inv = new Set<CraftItem>();
   if (level >= 1 && r.chance(0.8)) inv.add('wood');
@@ -355,7 +375,7 @@ function craftState(r: Prng): { see: CraftThing[]; inv: CraftItem[]; low: string
 }
 const CRAFT_ITEMS_ORDER: CraftItem[] = ['wood', 'sapling', 'stone', 'coal', 'iron', 'diamond', 'wood pickaxe', 'stone pickaxe', 'iron pickaxe', 'wood sword', 'stone sword', 'iron sword'];
 
-function describeState(r: Prng, s: { see: CraftThing[]; inv: CraftItem[]; low: string[] }): string {
+export function describeState(r: Prng, s: { see: CraftThing[]; inv: CraftItem[]; low: string[] }): string {
   const seeText = r.pick([`You see ${listAnd(s.see.map(thingPhrase))}.`, `Nearby there is ${listAnd(s.see.map(thingPhrase))}.`, `Observation: you see ${listAnd(s.see.map(thingPhrase))}.`]);
   const invText = s.inv.length === 0
     ? r.pick(['You have nothing.', 'Your inventory is empty.', 'Inventory: nothing.'])
@@ -652,7 +672,7 @@ function reviewDoc(r: Prng): string {
 // 6. JavaScript reward functions (Eureka)
 // ---------------------------------------------------------------------------------------
 
-interface RewardTerm {
+export interface RewardTerm {
   /** Comment lines explaining why the term exists (one is picked). */
   comments: string[];
   /** Code lines defining `name`, given a coefficient string. */
@@ -662,10 +682,10 @@ interface RewardTerm {
   core?: boolean;
 }
 
-const COEF = ['0.01', '0.05', '0.1', '0.2', '0.5', '1.0', '2.0'];
-const BONUS = ['1.0', '5.0', '10.0', '100.0'];
+export const COEF = ['0.01', '0.05', '0.1', '0.2', '0.5', '1.0', '2.0'];
+export const BONUS = ['1.0', '5.0', '10.0', '100.0'];
 
-const REWARD_TERMS: Record<RewardTaskId, RewardTerm[]> = {
+export const REWARD_TERMS: Record<RewardTaskId, RewardTerm[]> = {
   cartpole: [
     { name: 'alive', sign: 1, core: true, comments: ['alive bonus: reward every step the pole is still up', 'survival bonus for each step'], code: (_c, r) => [`const alive = ${r.pick(['1.0', '0.5', '2.0'])};`] },
     { name: 'anglePenalty', sign: -1, core: true, comments: ['angle penalty: the pole should stay upright', 'penalize the pole for leaning'], code: (c, r) => [r.chance(0.5) ? `const anglePenalty = ${c} * Math.abs(obs.theta);` : `const anglePenalty = ${c} * obs.theta * obs.theta;`] },
@@ -757,18 +777,24 @@ function rewardDoc(r: Prng): string {
   return rewardCode(r, task);
 }
 
+/** Share of the code model's documents that are a reward reflection followed by a revised reward (codeReflection.ts). */
+export const REFLECTION_DOC_SHARE = 0.5;
+
 /**
- * The corpus' code documents only — reward functions for the five tasks and reward reflections, in
- * the corpus' ratio (220 : 60) — drawn fresh from `seed` and de-duplicated: the continued-training
- * data of the code model `rlllm/tiny-coder` (src/bakeCoder.ts).
+ * The continued-training data of the code model `rlllm/tiny-coder` (src/bakeCoder.ts), drawn fresh
+ * from `seed` and de-duplicated: half reward reflection → revised reward documents (Eureka's
+ * reflection followed by code, codeReflection.ts), half the corpus' two code document kinds —
+ * reward functions for the five tasks and reward reflection notes, in the corpus' ratio (220 : 60).
+ * Documents holding a held-out item of the "code after reflection" probe are dropped.
  */
 export function codeDocuments(seed: number, n: number): string[] {
   const r = new Prng(seed);
   const seen = new Set<string>();
+  const leak = codeReflectionLeak();
   const docs: string[] = [];
   for (let i = 0; i < n * 4 && docs.length < n; i++) {
-    const doc = (r.chance(220 / 280) ? rewardDoc(r) : rewardReflectionDoc(r)).replace(/(\S) {2,}/g, '$1 ').trim();
-    if (seen.has(doc)) continue;
+    const doc = (r.chance(REFLECTION_DOC_SHARE) ? reflectionDoc(r).text : r.chance(220 / 280) ? rewardDoc(r) : rewardReflectionDoc(r)).replace(/(\S) {2,}/g, '$1 ').trim();
+    if (seen.has(doc) || leak(doc) !== null) continue;
     seen.add(doc);
     docs.push(doc);
   }
@@ -861,11 +887,19 @@ export interface BuildOutput {
   corpus: string;
   heldout: string;
   probes: Probes;
-  stats: { bytes: number; lines: number; documents: number; words: number; distinctWords: number; heldoutBytes: number; heldoutDocuments: number };
+  stats: { bytes: number; lines: number; documents: number; words: number; distinctWords: number; heldoutBytes: number; heldoutDocuments: number; decontaminated: Record<string, number> };
 }
 
 /** How many documents of each kind to draw; duplicates are dropped afterwards. */
-const PLAN: [string, number, (r: Prng, pool: readonly Instruction[]) => string][] = [
+/** Requests the judgement section must never generate: the red-team prompts held out for evaluation. */
+const JUDGEMENT_CONTEXT = {
+  heldOutRequests: new Set([...redTeamHeldoutPrompts().map((p) => p.text.replace(/^Human: /, '').replace(/ Assistant:$/, '')), ...Object.values(HARM_PROBE).flatMap((h) => h.prompts)].map((q) => q.toLowerCase())),
+};
+
+type Generator = (r: Prng, pool: readonly Instruction[]) => string;
+
+/** Documents per kind. The skill sections (corpus/skills/) teach the premises in general form. */
+const PLAN: [string, number, Generator][] = [
   ['kitchen plans', 1000, kitchenPlanDoc],
   ['kitchen prose plans', 350, kitchenProsePlan],
   ['kitchen next step', 300, kitchenNextStepQA],
@@ -873,7 +907,7 @@ const PLAN: [string, number, (r: Prng, pool: readonly Instruction[]) => string][
   ['kitchen place facts', 80, (r) => kitchenPlaceFacts(r)],
   ['kitchen affordances', 150, (r) => kitchenAffordance(r)],
   ['kitchen needs', 200, (r) => kitchenNeeds(r)],
-  ['craft suggestions', 900, (r) => craftSuggestDoc(r)],
+  ['craft suggestions', 500, (r) => craftSuggestDoc(r)],
   ['craft facts', 350, (r) => craftFactDoc(r)],
   ['craft goal-caption', 450, (r) => craftMatchDoc(r)],
   ['craft episodes', 200, (r) => craftEpisodeDoc(r)],
@@ -884,13 +918,17 @@ const PLAN: [string, number, (r: Prng, pool: readonly Instruction[]) => string][
   ['par dialogues', 250, (r) => parDialogueDoc(r)],
   ['par facts', 80, (r) => parFactDoc(r)],
   ['procedures', 350, (r) => procedureDoc(r)],
-  ['reviews', 1400, (r) => reviewDoc(r)],
+  ['reviews', 700, (r) => reviewDoc(r)],
   ['reward code', 220, (r) => rewardDoc(r)],
   ['reward reflection', 60, (r) => rewardReflectionDoc(r)],
   ['assistant helpful', 350, (r) => helpfulDoc(r)],
   ['assistant refusal', 120, (r) => refusalDoc(r)],
   ['assistant preference', 200, (r) => preferenceDoc(r)],
   ['assistant prose', 100, (r) => assistantProseDoc(r)],
+  ...JUDGEMENT_GENERATORS.map(([name, n, gen]): [string, number, Generator] => [name, n, (r) => gen(r, JUDGEMENT_CONTEXT)]),
+  ...SENTIMENT_GENERATORS.map(([name, n, gen]): [string, number, Generator] => [name, n, (r) => gen(r)]),
+  ...PLANNING_GENERATORS.map(([name, n, gen]): [string, number, Generator] => [name, n, (r) => gen(r)]),
+  ...CRAFTER_GENERATORS.map(([name, n, gen]): [string, number, Generator] => [name, n, (r) => gen(r)]),
 ];
 
 function buildProbes(r: Prng): Probes {
@@ -945,6 +983,7 @@ export function checkProbesAbsent(text: string, probes: Probes): void {
   }
   for (const g of probes.goalCaption) if (lower.includes(g.goal.toLowerCase())) leaks.push(`goal: ${g.goal}`);
   for (const s of probes.sentiment) if (lower.includes(s.text.toLowerCase())) leaks.push(`review: ${s.text}`);
+  for (const [source, t] of heldOutItems()) if (lower.includes(heldOutForm(t))) leaks.push(`${source}: ${t}`);
   if (leaks.length) throw new Error(`held-out probe text found in the corpus:\n  ${leaks.slice(0, 20).join('\n  ')}`);
 }
 
@@ -964,12 +1003,19 @@ export function buildAll(): BuildOutput {
   const pool = allowedInstructions();
   const seen = new Set<string>(PASSAGES);
   const generated: string[] = [];
-  for (const [, count, gen] of PLAN) {
+  const heldOut = heldOutMatcher();
+  const dropped: Record<string, number> = {};
+  for (const [name, count, gen] of PLAN) {
     for (let i = 0; i < count; i++) {
       // Collapse doubled spaces left by empty template slots, but keep code indentation.
       const doc = gen(r, pool).replace(/(\S) {2,}/g, '$1 ').trim();
       if (seen.has(doc)) continue;
       seen.add(doc);
+      // Decontamination: a document that contains an evaluation item is not used.
+      if (heldOut(doc) !== null) {
+        dropped[name] = (dropped[name] ?? 0) + 1;
+        continue;
+      }
       generated.push(doc);
     }
   }
@@ -990,7 +1036,7 @@ export function buildAll(): BuildOutput {
     corpus,
     heldout,
     probes,
-    stats: { ...s, documents: trainDocs.length, heldoutBytes: Buffer.byteLength(heldout), heldoutDocuments: heldoutDocs.length },
+    stats: { ...s, documents: trainDocs.length, heldoutBytes: Buffer.byteLength(heldout), heldoutDocuments: heldoutDocs.length, decontaminated: dropped },
   };
 }
 

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CORPUS_DIR, PROBES_PATH, checkRewardCode, writeOutputs, type Probes } from '../corpus/build.ts';
+import { heldOutItems, heldOutMatcher } from '../corpus/heldOut.ts';
 
 // Documents are separated by one blank line (see the header of corpus/build.ts).
 const docs = (text: string): string[] => text.trim().split('\n\n');
@@ -33,8 +34,8 @@ describe('tiny-lm corpus', () => {
   it('is plain ASCII of the intended size', () => {
     expect(/^[\x20-\x7e\n]*$/.test(corpus)).toBe(true);
     expect(/^[\x20-\x7e\n]*$/.test(heldout)).toBe(true);
-    expect(corpus.length).toBeGreaterThan(1_000_000);
-    expect(corpus.length).toBeLessThan(1_600_000);
+    expect(corpus.length).toBeGreaterThan(4_000_000);
+    expect(corpus.length).toBeLessThan(5_500_000);
     const words = new Set((corpus.match(/[A-Za-z]+/g) ?? []).map((w) => w.toLowerCase()));
     expect(words.size).toBeLessThan(3000);
   });
@@ -67,6 +68,15 @@ describe('tiny-lm corpus', () => {
     }
     for (const g of probes.goalCaption) expect(lower.includes(g.goal.toLowerCase()), g.goal).toBe(false);
     for (const s of probes.sentiment) expect(lower.includes(s.text.toLowerCase()), s.text).toBe(false);
+  });
+
+  it('decontamination finds a held-out item inside a document, whatever its case and final punctuation', () => {
+    const match = heldOutMatcher();
+    const items = heldOutItems();
+    expect(items.length).toBeGreaterThan(300);
+    const [, text] = items.find(([source]) => source === 'saycan instructions')!;
+    expect(match(`Human: ${text.toUpperCase()}! Robot: 1. done.`)).toBe(text.toLowerCase().replace(/[.?!]+$/, ''));
+    expect(match('Human: open the drawer. Robot: 1. open the drawer, 2. done.')).toBeNull();
   });
 
   it('contains only reward functions that parse and return numbers', () => {

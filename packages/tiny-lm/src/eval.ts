@@ -8,15 +8,20 @@
  *   nextStep     SayCan-style: rank 4 candidate next skills by logProb(prompt, " " + choice);
  *   goalCaption  ELLM-style: match a paraphrased goal to 1 of 5 captions by embedding cosine;
  *   sentiment    verbalizer: logProb("<text> It was", " great") vs " terrible".
- * Prints a table and writes JSON (default eval/results.json).
+ * - the premise probes (premises.ts): one row per skill a leaf's paper assumes of its LLM, with
+ *   the target for the shipped default.
+ * Prints the tables and writes JSON (default eval/results.json). `--premises a,b` runs only those
+ * premise probes (principle, sentiment, planning, feasibility, matching, code; `none` for none);
+ * `code` runs on the code model (`--coder SPEC`, default rlllm/tiny-coder), the one Eureka uses.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AutoModelForCausalLM, Tensor } from '@huggingface/transformers';
 import { loadLanguageModel } from '@rlllm/core/lm/index';
 import { z } from 'zod';
 import { encodeDocuments, loadHfTokenizer } from './tokenizer.ts';
+import { PREMISES, premiseRows, type Premise } from './premises.ts';
 
 const packageDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -72,10 +77,11 @@ async function heldoutPerplexity(modelDir: string, text: string, trainText: stri
   };
 }
 
-export async function evaluate(spec: string, probesPath: string) {
+export async function evaluate(spec: string, probesPath: string, premises: readonly Premise[] = PREMISES, log: (line: string) => void = () => {}, coderSpec = 'rlllm/tiny-coder') {
   const probes = Probes.parse(JSON.parse(readFileSync(probesPath, 'utf8')));
   const lm = await loadLanguageModel(spec);
   if (!lm.info.dir) throw new Error('eval needs a local model folder');
+  const coder = premises.includes('code') ? await loadLanguageModel(coderSpec) : lm;
   const t0 = performance.now();
 
   let correct = 0;
@@ -102,25 +108,39 @@ export async function evaluate(spec: string, probesPath: string) {
   }
   const sentiment = { accuracy: correct / probes.sentiment.length, chance: 0.5, n: probes.sentiment.length, predictedPositive: pos };
   const probeSeconds = (performance.now() - t0) / 1000;
+  const premiseTable = await premiseRows(lm, premises, log, coder);
+  if (coder !== lm) await coder.dispose();
 
   const heldout = await heldoutPerplexity(
     lm.info.dir,
     readFileSync(path.join(packageDir, 'corpus', 'heldout.txt'), 'utf8'),
     readFileSync(path.join(packageDir, 'corpus', 'corpus.txt'), 'utf8'),
   );
-  return { model: lm.info, heldout, probes: { nextStep, goalCaption, sentiment }, probeSeconds };
+  return { model: lm.info, ...(coder !== lm ? { coder: coder.info.name } : {}), heldout, probes: { nextStep, goalCaption, sentiment }, probeSeconds, premises: premiseTable };
 }
 
 function parseArgs(argv: string[]) {
-  const o = { model: 'default', out: path.join(packageDir, 'eval', 'results.json'), probes: path.join(packageDir, 'eval', 'probes.json') };
+  const o = { model: 'default', coder: 'rlllm/tiny-coder', out: path.join(packageDir, 'eval', 'results.json'), probes: path.join(packageDir, 'eval', 'probes.json'), premises: [...PREMISES] as Premise[] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const v = argv[++i];
     if (v === undefined) throw new Error(`${a} needs a value`);
     if (a === '--model') o.model = v;
+    else if (a === '--coder') o.coder = v;
     else if (a === '--out') o.out = path.resolve(v);
     else if (a === '--probes') o.probes = path.resolve(v);
-    else throw new Error(`unknown flag ${a}; use --model SPEC --out FILE --probes FILE`);
+    else if (a === '--premises') {
+      const list = v === 'none' ? [] : v.split(',');
+      const bad = list.find((x) => !(PREMISES as readonly string[]).includes(x));
+      if (bad) throw new Error(`--premises: unknown premise "${bad}"; use a comma list of ${PREMISES.join(', ')}, or none`);
+      o.premises = list as Premise[];
+    } else throw new Error(`unknown flag ${a}; use --model SPEC --coder SPEC --out FILE --probes FILE --premises LIST`);
+  }
+  // The output path is checked before any model is loaded: its folder must exist and be writable.
+  try {
+    accessSync(path.dirname(o.out), constants.W_OK);
+  } catch {
+    throw new Error(`--out: cannot write into ${path.dirname(o.out)}; pass a file in an existing writable folder`);
   }
   return o;
 }
@@ -128,7 +148,7 @@ function parseArgs(argv: string[]) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
     const o = parseArgs(process.argv.slice(2));
-    const r = await evaluate(o.model, o.probes);
+    const r = await evaluate(o.model, o.probes, o.premises, (l) => console.error(l), o.coder);
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     console.log(`\n${r.model.name}  (${r.model.modelType}, vocab ${r.model.vocabSize}, context ${r.model.contextLength})\n`);
     console.log('| measure | value | baseline |');
@@ -136,6 +156,11 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     console.log(`| held-out perplexity (${r.heldout.tokens} tokens) | ${r.heldout.perplexity.toFixed(2)} | unigram ${r.heldout.unigramPerplexity.toFixed(1)}, uniform ${r.heldout.uniformPerplexity} |`);
     console.log(`| held-out bits per byte | ${r.heldout.bitsPerByte.toFixed(3)} | |`);
     for (const [name, p] of Object.entries(r.probes)) console.log(`| ${name} accuracy (n=${p.n}) | ${pct(p.accuracy)} | chance ${pct(p.chance)} |`);
+    if (r.premises.length) {
+      console.log('\n| premise | leaf | measured | target | n | note |');
+      console.log('|---|---|---|---|---|---|');
+      for (const p of r.premises) console.log(`| ${p.premise} | ${p.leaf} | ${p.value.toFixed(2)}${p.chance !== undefined ? ` (chance ${p.chance.toFixed(2)})` : ''} | ${p.target === null ? '' : `≥ ${p.target}${p.value >= p.target ? ' ✓' : ' ✗'}`} | ${p.n} | ${p.note ?? ''} |`);
+    }
     writeFileSync(o.out, JSON.stringify(r, null, 2) + '\n');
     console.log(`\nwrote ${o.out}`);
   } catch (e) {

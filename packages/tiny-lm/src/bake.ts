@@ -8,7 +8,7 @@
  * byte-identical onnx/model.onnx. The two trainers compute the same steps up to float rounding, so
  * their models differ in the last bits and their loss curves agree within noise (core README).
  *
- * Flags: --seed N (1)  --steps N (full: 500)  --trainer ort|tfjs (ort)  --out DIR  --corpus FILE
+ * Flags: --seed N (1)  --steps N (full: 3600)  --trainer ort|tfjs (ort)  --out DIR  --corpus FILE
  * --quick (tiny model, few steps, first 40k characters of the corpus: a smoke test, seconds).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -28,17 +28,20 @@ export interface BakePreset {
   train: TrainConfig;
   /** Use only the first this many characters of the corpus (quick runs). */
   maxChars?: number;
+  /** Share of the steps trained on `train.longSeqLen`-token windows at the end. */
+  longFraction?: number;
 }
 
 /**
- * The full preset: 4 layers, d 128, 4 heads, context 128, vocab 2048 (≈1.07 M parameters, 4.3 MB
- * ONNX), 500 steps (≈1 M tokens, ≈2.7 epochs of the 373 k-token corpus). One AdamW step on 16×128
- * tokens takes ≈0.1 s on onnxruntime with 2 threads and ≈1.5–2.7 s on tfjs-wasm on our 2-core
- * machine (the step count was chosen to fit a ~25 min bake on tfjs).
+ * The full preset: 6 layers, d 192, 6 heads (head dim 32), context 512, vocab 3072 (≈3.3 M
+ * parameters). Windows of 256 tokens, 16 per step; the last 15% of the steps on 512-token windows
+ * (8 per step), so that a few-shot prompt and Eureka's reflection fit. Trained on onnxruntime with
+ * both cores; README "Baking" gives the measured step times and the wall time of a full bake.
  */
 export const fullPreset: BakePreset = {
-  model: { vocabSize: 2048, nPositions: 128, nLayer: 4, nHead: 4, nEmbd: 128 },
-  train: { ...defaultTrainConfig, steps: 500, seqLen: 128, warmupSteps: 40 },
+  model: { vocabSize: 3072, nPositions: 512, nLayer: 6, nHead: 6, nEmbd: 192 },
+  train: { ...defaultTrainConfig, steps: 3600, seqLen: 256, longSeqLen: 512, warmupSteps: 100, lr: 2e-3, minLr: 2e-4, logEvery: 50 },
+  longFraction: 0.15,
 };
 
 /** A toy preset for tests and smoke runs (seconds). */
@@ -98,7 +101,8 @@ export async function bake(opts: BakeOptions): Promise<BakeResult> {
   // 2. Model and training.
   const model = new Gpt(config, opts.seed);
   log(`model: ${config.nLayer} layers, d ${config.nEmbd}, ${config.nHead} heads, context ${config.nPositions}, ${model.numParameters()} parameters; trainer ${trainer}`);
-  const trainConfig: TrainConfig = { ...preset.train, seed: opts.seed, steps: opts.steps ?? preset.train.steps };
+  const steps = opts.steps ?? preset.train.steps;
+  const trainConfig: TrainConfig = { ...preset.train, seed: opts.seed, steps, ...(preset.longFraction ? { longSteps: Math.round(preset.longFraction * steps) } : {}) };
   const { losses, seconds } = await train(model, tokens, trainConfig, log, { trainer });
 
   // 3. Export (ONNX + config files) next to the tokenizer files.

@@ -24,6 +24,13 @@ export interface TrainConfig {
   batchSize: number;
   /** Window length in tokens (≤ the model's context length). */
   seqLen: number;
+  /**
+   * Optional last phase on longer windows: the final `longSteps` steps draw windows of `longSeqLen`
+   * tokens with the batch shrunk so a step sees as many tokens, so that every position of a long
+   * context is trained without paying the longer attention on every step.
+   */
+  longSeqLen?: number;
+  longSteps?: number;
   lr: number;
   minLr: number;
   warmupSteps: number;
@@ -141,7 +148,8 @@ export async function train(
   let ema = NaN;
   for (let s = 0; s < config.steps; s++) {
     const lr = lrAt(s, config);
-    const loss = await step.run(sampleWindows(tokens, config.batchSize, config.seqLen, rng), lr);
+    const [b, t] = shapeAt(s, config);
+    const loss = await step.run(sampleWindows(tokens, b, t, rng), lr, [b, t]);
     losses.push(loss);
     ema = Number.isNaN(ema) ? loss : 0.9 * ema + 0.1 * loss;
     if ((s + 1) % config.logEvery === 0 || s === 0 || s + 1 === config.steps) {
@@ -157,9 +165,15 @@ export async function train(
   return { losses, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** One training step on a [batchSize, seqLen] batch of ids at learning rate `lr` → the loss; `finish` leaves the trained weights in the model. */
+/** [batch, window] of step `s` (0-based): the long phase's shape in the last `longSteps` steps. */
+export function shapeAt(s: number, c: Pick<TrainConfig, 'steps' | 'batchSize' | 'seqLen' | 'longSeqLen' | 'longSteps'>): [number, number] {
+  if (!c.longSeqLen || !c.longSteps || s < c.steps - c.longSteps) return [c.batchSize, c.seqLen];
+  return [Math.max(1, Math.round((c.batchSize * c.seqLen) / c.longSeqLen)), c.longSeqLen];
+}
+
+/** One training step on a [batch, window] batch of ids at learning rate `lr` → the loss; `finish` leaves the trained weights in the model. */
 interface TrainStep {
-  run(ids: Int32Array, lr: number): Promise<number>;
+  run(ids: Int32Array, lr: number, shape: [number, number]): Promise<number>;
   finish(): Promise<void>;
 }
 
@@ -177,7 +191,7 @@ async function compiledStep(model: Gpt, config: TrainConfig): Promise<TrainStep>
     { intraOpNumThreads: ortThreads() },
   );
   return {
-    run: async (ids, lr) => (await step.step({ ids: { data: ids, shape: [config.batchSize, config.seqLen] } }, lr)).loss,
+    run: async (ids, lr, shape) => (await step.step({ ids: { data: ids, shape } }, lr)).loss,
     async finish() {
       model.setWeights(step.getWeights());
       await step.dispose();
@@ -191,8 +205,8 @@ function tfjsStep(model: Gpt, config: TrainConfig): TrainStep {
   const varList = [...model.params.values()];
   const names = [...model.params.keys()];
   return {
-    async run(ids, lr) {
-      const batch = tf.tensor2d(ids, [config.batchSize, config.seqLen], 'int32');
+    async run(ids, lr, shape) {
+      const batch = tf.tensor2d(ids, shape, 'int32');
       const { value, grads } = tf.variableGrads(() => lmLoss(model.forward(batch).logits, batch), varList);
       // Global-norm clipping (GPT-2/nanoGPT use 1.0): one bad batch cannot blow the weights up.
       const byName: Record<string, tf.Tensor> = {};
@@ -213,7 +227,9 @@ function tfjsStep(model: Gpt, config: TrainConfig): TrainStep {
 }
 
 /** Mean next-token loss over consecutive non-overlapping windows (no gradient). */
-export async function evalLoss(model: Gpt, tokens: Int32Array, seqLen: number, batchSize = 16): Promise<number> {
+// Windows per forward: ≤ 2048 tokens, so a 512-token context stays well inside wasm's memory (the
+// one-hot input, the attention maps and the logits of a whole batch live at once in the tidy).
+export async function evalLoss(model: Gpt, tokens: Int32Array, seqLen: number, batchSize = Math.max(1, Math.floor(2048 / seqLen))): Promise<number> {
   let sum = 0;
   let n = 0;
   const windows: number[] = [];

@@ -4,12 +4,15 @@
  * (Ma et al. 2023) writes rewards with a coding LLM; the general tiny model writes few reward
  * functions that make sense (packages/eureka-tiny/README.md), so the Eureka leaf can use this one.
  *
- * Data: fresh draws (seed 2; the corpus uses its own seed) of the corpus' two code document kinds —
- * reward functions for the five reward tasks (cartpole, reach, mountaincar, pendulum, keydoor) and
- * reward reflections — and nothing else; `codeDocuments` in corpus/build.ts. Same tokenizer, same
- * shape (4 layers, d 128, context 128). Deterministic given the seeds and the trainer (train.ts).
+ * Data: fresh draws (seed 2; the corpus uses its own seed), half of them reward reflection →
+ * revised reward documents (corpus/codeReflection.ts: Eureka's reflection, then a reward that acts
+ * on it, for the five reward tasks), half the corpus' two code document kinds — reward functions for
+ * the five reward tasks (cartpole, reach, mountaincar, pendulum, keydoor) and reward reflection
+ * notes — and nothing else; `codeDocuments` in corpus/build.ts. Items of the "code after
+ * reflection" premise probe are dropped. Same tokenizer and shape as tiny-gpt; windows of the full
+ * context. Deterministic given the seeds and the trainer (train.ts).
  *
- * Flags: --steps N (150)  --docs N (3000)  --seed N (2)  --trainer ort|tfjs (ort)  --out DIR
+ * Flags: --steps N (300)  --docs N (3000)  --seed N (2)  --trainer ort|tfjs (ort)  --out DIR
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -51,7 +54,7 @@ export async function bakeCoder(opts: CoderOptions) {
   mkdirSync(opts.out, { recursive: true });
   const onnxBytes = exportModel(opts.out, model.config, await model.getWeights(), tok.convert_tokens_to_ids(EOS) as number);
   await copyTokenizerFiles(base, opts.out);
-  const info = { base: 'rlllm/tiny-gpt', trainer, backend, data: 'corpus code documents (codeDocuments)', documents: docs.length, trainTokens: tokens.length, heldoutTokens: held.length, heldoutLossBefore: +before.toFixed(4), heldoutLossAfter: +after.toFixed(4), onnxBytes, trainSeconds: seconds, totalSeconds: (performance.now() - t0) / 1000, seed: opts.seed, train: config, losses: losses.map((l) => +l.toFixed(4)) };
+  const info = { base: 'rlllm/tiny-gpt', trainer, backend, data: 'reflection → reward documents and corpus code documents (codeDocuments)', documents: docs.length, trainTokens: tokens.length, heldoutTokens: held.length, heldoutLossBefore: +before.toFixed(4), heldoutLossAfter: +after.toFixed(4), onnxBytes, trainSeconds: seconds, totalSeconds: (performance.now() - t0) / 1000, seed: opts.seed, train: config, losses: losses.map((l) => +l.toFixed(4)) };
   writeFileSync(path.join(opts.out, 'training.json'), `${JSON.stringify(info, null, 1)}\n`);
   model.dispose();
   log(`baked ${opts.out}: held-out code loss ${before.toFixed(3)} → ${after.toFixed(3)}, ${info.totalSeconds.toFixed(0)} s`);
@@ -59,7 +62,7 @@ export async function bakeCoder(opts: CoderOptions) {
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const opts: CoderOptions = { steps: 150, docs: 3000, seed: 2, out: coderModelDir() };
+  const opts: CoderOptions = { steps: 300, docs: 3000, seed: 2, out: coderModelDir() };
   const argv = process.argv.slice(2);
   try {
     for (let i = 0; i < argv.length; i++) {

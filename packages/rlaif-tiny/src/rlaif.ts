@@ -39,7 +39,7 @@ import { CONSTITUTION, type Principle } from './constitution.ts';
 export const RlaifConfig = z.object({
   answersPerPrompt: z.number().int().positive().default(1).describe('SL-CAI: answers sampled per red-team prompt to critique and revise'),
   nRevisions: z.number().int().positive().default(3).describe('SL-CAI: revision rounds (final rule) or revision samples (least-critiqued rule) per answer'),
-  feedback: z.enum(['choice', 'critique']).default('critique').describe("RL-CAI's AI feedback: the paper's multiple-choice question (choice) or the principle's critique likelihood (critique)"),
+  feedback: z.enum(['choice', 'critique']).default('choice').describe("RL-CAI's AI feedback: the paper's multiple-choice question (choice) or the principle's critique likelihood (critique)"),
   revisionRule: z.enum(['final', 'least-critiqued']).default('final').describe("SL-CAI's training target: the final revision (the paper) or the candidate the critique fits least"),
   ...withDefaults(prefixed('sft', SftConfig.pick({ steps: true, batchSize: true, learningRate: true })), { sftSteps: 40 }),
   pairsPerPrompt: z.number().int().positive().default(2).describe('RL-CAI: answer pairs sampled per train prompt for the preference model'),
@@ -204,7 +204,7 @@ export function agreesWithGold(pA: number, goldA: number, goldB: number): boolea
 }
 
 /** Sample answer pairs from `policy` and label them: red-team pairs by AI feedback, ordinary pairs by the helpfulness labeler. */
-export async function labelPairs(policy: Gpt, fm: LanguageModel | null, tok: LmTokenizer, redTeam: PromptItem[], ordinary: PromptItem[], pairsPerPrompt: number, maxNewTokens: number, rng: Rng, feedback: FeedbackFormat = 'critique'): Promise<LabelledPairs> {
+export async function labelPairs(policy: Gpt, fm: LanguageModel | null, tok: LmTokenizer, redTeam: PromptItem[], ordinary: PromptItem[], pairsPerPrompt: number, maxNewTokens: number, rng: Rng, feedback: FeedbackFormat = 'choice'): Promise<LabelledPairs> {
   const sample = async (ps: PromptItem[]) => {
     const ids = ps.flatMap((p) => Array<number[]>(2 * pairsPerPrompt).fill(tok.encode(p.text)));
     const rs = (await sampleResponses(policy, ids, { maxNewTokens, temperature: 1, eosId: tok.eosId, rng })).map((r) => decodeAnswer(tok, r));

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { parseCli, runMain } from '@rlllm/core/config';
 import { LEAVES } from './leaves.ts';
-import { summaryTable } from './render/table.ts';
+import { showcaseSummary } from './render/table.ts';
 import { DEFAULT_TIMEOUT_SECONDS, runShowcase } from './run.ts';
 
 const HELP = `showcase — runs every leaf of the RL/LLM Taxonomy Tree and shows what each synergy does
@@ -26,7 +26,8 @@ usage: npm run showcase -- [--quick|--full] [--seeds N | --seed N] [--only a,b] 
   --help                     this text
 
 writes DIR/<leaf>/{report.json,events.jsonl,showcase.log}, DIR/results.json and DIR/index.html;
-exits 1 if any leaf failed.`;
+exits 1 if any leaf failed. With --quick the summary and the page lead with the shipped reference
+(full runs, apps/showcase/reference/); with --full your own numbers lead.`;
 
 const schema = z.object({
   only: z.array(z.string()).default([]).describe('run only these leaves'),
@@ -45,6 +46,7 @@ export async function main(argv: string[]): Promise<void> {
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const out = resolve(cwd, cli.out ?? join('runs', new Date().toISOString().replace(/[:.]/g, '-')));
   console.log('rlllm-tree showcase — the RL/LLM Taxonomy Tree (Pternea et al. 2024), leaf by leaf');
+  if (cli.preset === 'quick') console.log('--quick: smoke-test budgets; the reference verdict from full runs is printed at the end.');
   const res = await runShowcase({
     preset: cli.preset as 'quick' | 'full',
     seeds: seedsGiven ? cli.seeds : undefined,
@@ -53,7 +55,7 @@ export async function main(argv: string[]): Promise<void> {
     out,
     timeoutPerLeafSeconds: cli.config.timeoutPerLeaf,
   });
-  console.log('\n' + summaryTable(res.leaves));
+  console.log('\n' + showcaseSummary(res));
   console.log(`\n${res.seconds.toFixed(1)} s in all. Wrote ${join(out, 'results.json')} and ${join(out, 'index.html')}`);
   if (res.leaves.some((l) => l.status === 'failed')) process.exitCode = 1;
 }

@@ -1,7 +1,8 @@
 /**
  * Orchestration: run every built leaf, each in its own child process — one per core at a time when
  * each leaf runs one seed, else one at a time with its seeds spread over worker processes — then
- * write DIR/results.json and DIR/index.html.
+ * write DIR/results.json and DIR/index.html, with the shipped reference (reference.ts) of the
+ * leaves that ran beside their results.
  *
  * Why a child process per leaf (rather than racing an in-process promise against a timer):
  *  - a time budget must hold even for a leaf that computes synchronously for minutes (a training
@@ -22,6 +23,7 @@ import { UserError } from '@rlllm/core/config';
 import { Report, writeJsonAtomic } from '@rlllm/core/report';
 import type { ChildJob, ChildResult } from './child.ts';
 import { isBuilt, LEAVES, moduleOf, type LeafEntry } from './leaves.ts';
+import { loadReferences } from './reference.ts';
 import { renderHtml } from './render/html.ts';
 import { LeafLine } from './status.ts';
 import { fmt, fmtDelta, summarizeReport } from './summary.ts';
@@ -48,6 +50,8 @@ export interface ShowcaseOptions {
    * seeds then go to one worker process per core). Each leaf gets cores / leavesAtOnce workers.
    */
   leavesAtOnce?: number;
+  /** The shipped reference's folder (default apps/showcase/reference); tests point it elsewhere. */
+  referenceDir?: string;
 }
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
@@ -120,6 +124,8 @@ export async function runShowcase(opts: ShowcaseOptions): Promise<ShowcaseResult
   const names = registry.map((e) => e.pkg);
   for (const name of opts.only ?? [])
     if (!names.includes(name)) throw new UserError(`--only: unknown leaf "${name}". Fix: use some of ${names.join(', ')}.`);
+  // Read before any leaf runs: a broken reference file fails the showcase in seconds, not at the end.
+  const loaded = loadReferences(opts.referenceDir);
   const out = resolve(opts.out);
   mkdirSync(out, { recursive: true });
   const t0 = performance.now();
@@ -131,6 +137,7 @@ export async function runShowcase(opts: ShowcaseOptions): Promise<ShowcaseResult
     model: opts.model ?? 'default',
     timeoutPerLeafSeconds: timeout,
     leaves: [],
+    references: {},
   };
   const save = () => {
     results.seconds = (performance.now() - t0) / 1000;
@@ -174,6 +181,8 @@ export async function runShowcase(opts: ShowcaseOptions): Promise<ShowcaseResult
   const runner = async () => {
     for (let i = next++; i < registry.length; i = next++) {
       outcomes[i] = await runEntry(i, registry[i]!);
+      const ref = loaded[registry[i]!.pkg];
+      if (ref && (outcomes[i]!.status === 'ok' || outcomes[i]!.status === 'failed')) results.references![registry[i]!.pkg] = ref;
       results.leaves = outcomes.filter((o): o is LeafOutcome => o !== undefined);
       save(); // after every leaf, so an interrupted run still leaves what finished
     }

@@ -66,3 +66,13 @@ export const fmtDelta = (d: number): string => (d > 0 ? '+' : d < 0 ? '-' : '±'
 export function fmtMeanCi(v: Pick<VariantResult, 'mean' | 'ci95'>): string {
   return `${fmt(v.mean)} ± ${fmt((v.ci95[1] - v.ci95[0]) / 2)}`;
 }
+
+/** "0.555 [0.110, 1.001]": the mean and its 95% CI, as docs/results.md writes them. */
+export function fmtCi(v: Pick<VariantResult, 'mean' | 'ci95'>): string {
+  return `${fmt(v.mean)} [${fmt(v.ci95[0])}, ${fmt(v.ci95[1])}]`;
+}
+
+/** "+0.310 [-0.110, +0.730]": a paired difference and its 95% CI, signed. */
+export function fmtDeltaCi(c: Pick<Comparison, 'delta' | 'deltaCi'>): string {
+  return `${fmtDelta(c.delta)} [${fmtDelta(c.deltaCi[0])}, ${fmtDelta(c.deltaCi[1])}]`;
+}

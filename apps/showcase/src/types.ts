@@ -1,5 +1,6 @@
 /** The shape of `DIR/results.json`: every leaf's status and, when it ran, its report. */
 import type { Report } from '@rlllm/core/report';
+import type { ReferenceRun } from './reference.ts';
 
 /** ok: ran and reported · failed: threw, timed out or crashed · not built: no package yet · skipped: left out by --only. */
 export type LeafStatus = 'ok' | 'failed' | 'not built' | 'skipped';
@@ -31,4 +32,9 @@ export interface ShowcaseResults {
   model: string;
   timeoutPerLeafSeconds: number;
   leaves: LeafOutcome[];
+  /**
+   * The shipped reference (full runs) of the leaves that ran, by leaf: the verdict beside a --quick
+   * run, a comparison beside a --full one. Absent in results.json written before it existed.
+   */
+  references?: Record<string, ReferenceRun>;
 }

@@ -18,10 +18,16 @@
  * As in GLAM's BabyAI code, an episode cut by the time limit ends like a terminal one (mask 0, no
  * bootstrap): the reward 1 − 0.9·t/T already depends on time, so the step count is part of the state
  * the return is about.
+ *
+ * The rollout's log π and V and the update run on the process's trainer (core/src/trainer.ts): by
+ * default a compiled onnxruntime step over the LM and its heads (compiledPolicy.ts, `ppoStep`'s loss
+ * in the compile API; the trained weights go back into the tfjs model at the end), or, with the tfjs
+ * trainer, the policy's tfjs forward and `ppoStep` below.
  */
 import { z } from 'zod';
-import { computeGae, normalizeAdvantages, optimizerStep, PpoConfig, prefixed, Rng, tf, withDefaults, type EventLog, type Progress } from '@rlllm/core';
+import { computeGae, normalizeAdvantages, optimizerStep, PpoConfig, prefixed, Rng, tf, trainerOf, withDefaults, type EventLog, type Progress, type TrainerName } from '@rlllm/core';
 import type { BabyAIText } from '@rlllm/env';
+import { CompiledGlamPolicy } from './compiledPolicy.ts';
 import { glamPrompt, lengthOrder, type LmPolicy } from './policy.ts';
 
 // ── 1. Config ──────────────────────────────────────────────────────────────────────────────────
@@ -90,6 +96,8 @@ export interface GlamTrainOptions {
   seed: number;
   log?: EventLog;
   progress?: Progress;
+  /** The training backend (default: the process's). */
+  trainer?: TrainerName;
 }
 
 export async function trainGlam(policy: LmPolicy, makeEnv: (index: number) => BabyAIText, cfgIn: Partial<GlamPpoConfig>, opts: GlamTrainOptions): Promise<GlamTrainResult> {
@@ -103,7 +111,10 @@ export async function trainGlam(policy: LmPolicy, makeEnv: (index: number) => Ba
   const envs = Array.from({ length: N }, (_, i) => makeEnv(i));
   envs.forEach((env) => env.reset({ seed: rng.seed() }));
   let prompts = policy.encode(envs.map(glamPrompt));
-  const optimizer = tf.train.adam(cfg.learningRate, 0.9, 0.999, cfg.adamEps);
+  // The onnxruntime twin of the policy (its own Adam state), or tfjs's Adam on the policy's variables.
+  const compiled = trainerOf(opts.trainer) === 'ort' ? new CompiledGlamPolicy(policy, cfg) : null;
+  const optimizer = compiled ? null : tf.train.adam(cfg.learningRate, 0.9, 0.999, cfg.adamEps);
+  const evaluate = (ps: number[][]) => (compiled ? compiled.evaluate(ps) : policy.evaluate(ps));
   const nIterations = Math.max(1, Math.floor(cfg.totalSteps / (N * T)));
   const episodes: GlamEpisode[] = [];
   const iterations: GlamIterationStats[] = [];
@@ -124,12 +135,12 @@ export async function trainGlam(policy: LmPolicy, makeEnv: (index: number) => Ba
     // Adam's first steps move every weight by ≈ lr (its bias-corrected m/√v ≈ ±1), which for a whole
     // LM is a large change of π; a short warm-up keeps those first updates small.
     const lr = iteration <= cfg.warmupIterations ? (cfg.learningRate * iteration) / cfg.warmupIterations : cfg.learningRate;
-    (optimizer as unknown as { learningRate: number }).learningRate = lr;
+    if (optimizer) (optimizer as unknown as { learningRate: number }).learningRate = lr;
 
     // ── 3. Rollout: the LM scores the six actions for every env's prompt; sample; step ────────────
     const tr = performance.now();
     for (let t = 0; t < T; t++) {
-      const { logPi, values } = await policy.evaluate(prompts);
+      const { logPi, values } = await evaluate(prompts);
       for (let i = 0; i < N; i++) {
         const k = t * N + i;
         const row = logPi.subarray(i * nA, (i + 1) * nA);
@@ -154,7 +165,7 @@ export async function trainGlam(policy: LmPolicy, makeEnv: (index: number) => Ba
       prompts = policy.encode(envs.map(glamPrompt));
     }
     // V(s_T) of the state each env is in now, under the policy that collected the rollout.
-    const lastValues = (await policy.evaluate(prompts)).values;
+    const lastValues = (await evaluate(prompts)).values;
 
     // ── 4. Advantage: GAE(γ, λ) ───────────────────────────────────────────────────────────────────
     const { advantages, returns } = computeGae(bufRewards, bufValues, bufDones, lastValues, N, cfg.gamma, cfg.gaeLambda);
@@ -168,13 +179,14 @@ export async function trainGlam(policy: LmPolicy, makeEnv: (index: number) => Ba
       const order = rng.permutation(T * N);
       for (let s = 0; s < T * N; s += cfg.minibatchSize) {
         const idx = Array.from(order.subarray(s, Math.min(T * N, s + cfg.minibatchSize)));
-        const st = ppoStep(policy, optimizer, {
+        const mb: PpoMinibatch = {
           prompts: idx.map((k) => bufPrompts[k]!),
           actions: idx.map((k) => bufActions[k]!),
           oldLogp: idx.map((k) => bufLogp[k]!),
           advantages: idx.map((k) => advantages[k]!),
           returns: idx.map((k) => returns[k]!),
-        }, cfg);
+        };
+        const st = compiled ? await compiled.update(mb, lr) : ppoStep(policy, optimizer!, mb, cfg);
         for (const key of ['policyLoss', 'valueLoss', 'entropy', 'approxKl', 'clipFrac'] as const) sums[key] += st[key] * idx.length;
         sums.n += idx.length;
         // st.approxKl is measured before this step, i.e. the drift the earlier steps caused.
@@ -206,7 +218,10 @@ export async function trainGlam(policy: LmPolicy, makeEnv: (index: number) => Ba
     opts.log?.log('glam-iteration', { ...stats, recentSuccess: success, episodes: episodes.length });
     opts.progress?.update(globalStep, `success ${Number.isNaN(success) ? '-' : success.toFixed(2)} (last ${recent.length} episodes)`);
   }
-  optimizer.dispose();
+  if (compiled) {
+    compiled.sync();
+    await compiled.dispose();
+  } else optimizer!.dispose();
   return { episodes, iterations, envSteps: globalStep, seconds: (performance.now() - t0) / 1000 };
 }
 

@@ -19,8 +19,12 @@
  * The value head reads the final hidden state of the prompt's last token (a causal LM's summary of
  * the prompt; GLAM puts its value head on the LM's output for the prompt). It is the same in every
  * row of a prompt, so row 0's is used.
+ *
+ * Each policy also describes itself in core's compile API (`compiled`: its parameters, the same π
+ * and V as a graph), which the onnxruntime trainer of glam.ts runs (compiledPolicy.ts).
  */
-import { LinearHead, orthogonal, packSequences, tf, type LmTokenizer, type Rng, type SequenceBatch, type TrainableLm } from '@rlllm/core';
+import { compile, LinearHead, orthogonal, packSequences, tf, type LmTokenizer, type Rng, type SequenceBatch, type TrainableLm } from '@rlllm/core';
+import { gptConfigOf, headVars, readWeights, writeWeights } from '@rlllm/core/lm/compiledLm';
 import { BABYAI_ACTIONS, babyaiPrompt, type BabyAIText } from '@rlllm/env';
 import { mm } from '@rlllm/tiny-lm';
 
@@ -45,6 +49,8 @@ export class ActionScorer {
   readonly L: number;
   /** [R·(L+1)·V, nActions] 0/1: which (row, column, token) log-probs make up each action's score. */
   private readonly select: tf.Tensor2D;
+  /** The same matrix as plain data (a constant of the compiled graph). */
+  readonly selectData: Float32Array;
 
   constructor(
     tokenizer: Pick<LmTokenizer, 'encode'>,
@@ -77,6 +83,7 @@ export class ActionScorer {
       }
     });
     this.select = tf.tensor2d(sel, [R * (this.L + 1) * V, nA]);
+    this.selectData = sel;
   }
 
   get nActions(): number {
@@ -121,9 +128,44 @@ export class ActionScorer {
     return { scores, lastHidden };
   }
 
+  /**
+   * `scores` in the compile API, from the final hidden states of a batch this scorer built (padded
+   * on the left, so P = T − L): the same columns, log-softmax and selection. The logits are formed
+   * for those L + 1 columns only (tied head, h · wteᵀ), not for the whole sequence.
+   */
+  compiledScores(p: compile.Params, hidden: compile.Tensor): { scores: compile.Tensor; lastHidden: compile.Tensor } {
+    const { reshape, slice, matmul, transpose, logSoftmax } = compile;
+    const [rows, T, d] = hidden.shape as [number, number, number];
+    const R = this.rowsPerPrompt;
+    const B = rows / R;
+    const { L, vocabSize: V } = this;
+    const P = T - L;
+    const cols = slice(hidden, [0, P - 1, 0], [rows, P + L, d]); // [rows, L + 1, d]
+    const logits = reshape(matmul(reshape(cols, [rows * (L + 1), d]), transpose(p['wte.weight']!)), [rows, L + 1, V]);
+    const select = hidden.graph.constant(this.selectData, [R * (L + 1) * V, this.nActions]);
+    const scores = matmul(reshape(logSoftmax(logits), [B, R * (L + 1) * V]), select);
+    const lastHidden = reshape(slice(reshape(slice(cols, [0, 0, 0], [rows, 1, d]), [B, R, d]), [0, 0, 0], [B, 1, d]), [B, d]);
+    return { scores, lastHidden };
+  }
+
   dispose(): void {
     this.select.dispose();
   }
+}
+
+/**
+ * A policy in core's compile API, for the onnxruntime trainer (compiledPolicy.ts): its parameters
+ * (the LM's, named as core's gptParams, and the heads'), their current values in the tfjs
+ * variables and the way back, the rows a batch of prompts needs, and π and V as a graph.
+ */
+export interface CompiledPolicyParts {
+  params: compile.ParamSpec[];
+  readWeights(): compile.Weights;
+  writeWeights(w: compile.Weights): void;
+  /** The rows of B prompts (left-padded prompts, right-padded responses). */
+  rows(prompts: number[][]): SequenceBatch;
+  /** log π [B, nA] and V [B] from the rows' ids and attention mask [rows, T]. */
+  build(p: compile.Params, ids: compile.Tensor, attention: compile.Tensor): { logPi: compile.Tensor; values: compile.Tensor };
 }
 
 /** What GLAM's PPO (glam.ts) and the evaluation need of a policy over the actions. */
@@ -136,6 +178,8 @@ export interface LmPolicy {
   forward(prompts: number[][], chunk?: number): { logPi: tf.Tensor2D; values: tf.Tensor1D };
   /** No-gradient log π [B·nA] (row-major) and V [B], for acting. */
   evaluate(prompts: number[][], chunk?: number): Promise<{ logPi: Float32Array; values: Float32Array }>;
+  /** The same policy for the onnxruntime trainer. */
+  compiled(): CompiledPolicyParts;
   dispose(): void;
 }
 
@@ -183,6 +227,21 @@ export class GlamPolicy implements LmPolicy {
 
   evaluate(prompts: number[][], chunk = 8): Promise<{ logPi: Float32Array; values: Float32Array }> {
     return evaluateSorted(this, prompts, chunk);
+  }
+
+  compiled(): CompiledPolicyParts {
+    const c = gptConfigOf(this.lm);
+    return {
+      params: [...compile.gptParams(c), ...compile.headParams('valueHead.', c.nEmbd)],
+      readWeights: () => new Map([...readWeights(this.lm.params), ...readWeights(headVars(this.valueHead), 'valueHead.')]),
+      writeWeights: (w) => (writeWeights(this.lm.params, w), writeWeights(headVars(this.valueHead), w, 'valueHead.')),
+      rows: (prompts) => this.scorer.batch(prompts),
+      build: (p, ids, attention) => {
+        const { hidden } = compile.gptForward(p, c, ids, { attentionMask: attention });
+        const { scores, lastHidden } = this.scorer.compiledScores(p, hidden);
+        return { logPi: compile.logSoftmax(scores), values: compile.applyHead(p, 'valueHead.', lastHidden) };
+      },
+    };
   }
 
   dispose(): void {
@@ -242,6 +301,25 @@ export class ActionHeadPolicy implements LmPolicy {
 
   evaluate(prompts: number[][], chunk = 8): Promise<{ logPi: Float32Array; values: Float32Array }> {
     return evaluateSorted(this, prompts, chunk);
+  }
+
+  compiled(): CompiledPolicyParts {
+    const c = gptConfigOf(this.lm);
+    const heads = (): [string, tf.Variable][] => [['actionHead.w', this.actionW], ['actionHead.b', this.actionB], ...headVars(this.valueHead).map(([k, v]): [string, tf.Variable] => [`valueHead.${k}`, v])];
+    return {
+      params: [...compile.gptParams(c), { name: 'actionHead.w', shape: [c.nEmbd, this.nActions] }, { name: 'actionHead.b', shape: [this.nActions] }, ...compile.headParams('valueHead.', c.nEmbd)],
+      readWeights: () => new Map([...readWeights(this.lm.params), ...readWeights(heads())]),
+      writeWeights: (w) => (writeWeights(this.lm.params, w), writeWeights(heads(), w)),
+      // Left-padded prompts with a one-token dummy response, as `forward`.
+      rows: (prompts) => packSequences(prompts, prompts.map(() => [0]), this.lm.config.nPositions),
+      build: (p, ids, attention) => {
+        const { hidden } = compile.gptForward(p, c, ids, { attentionMask: attention });
+        const [B, T, d] = hidden.shape as [number, number, number];
+        const last = compile.reshape(compile.slice(hidden, [0, T - 2, 0], [B, T - 1, d]), [B, d]); // column P − 1 (L = 1)
+        const logits = compile.add(compile.matmul(last, p['actionHead.w']!), p['actionHead.b']!);
+        return { logPi: compile.logSoftmax(logits), values: compile.applyHead(p, 'valueHead.', last) };
+      },
+    };
   }
 
   dispose(): void {

@@ -108,15 +108,18 @@ describe('RLHF mechanisms (hand cases)', () => {
     const seen: { texts: string[]; scores: number[] }[] = [];
     const rm = { score: async (_p: number[][], r: number[][]) => { const scores = r.map((x) => x.reduce((a, b) => a + b, 0)); seen.push({ texts: r.map((x) => decodeResponse(tok, x).text), scores }); return scores; } } as unknown as RewardModel;
     const prompts = heldoutPrompts().slice(0, 2);
-    const out = await bestOfN(defaultModelDir(), rm, tok, prompts, 2, 3, new Rng(4), 16, 1);
+    const out = await bestOfN(defaultModelDir(), rm, tok, prompts, 2, 6, new Rng(4), 16, 1);
     expect(out).toHaveLength(4);
     expect(seen).toHaveLength(4);
     out.forEach((o, i) => {
       const { texts, scores } = seen[i]!;
-      expect(texts).toHaveLength(3);
-      expect(new Set(scores).size).toBe(3);
+      expect(texts).toHaveLength(6);
+      // The first of the best (a confident model may sample the same answer twice).
       expect(o.text).toBe(texts[scores.indexOf(Math.max(...scores))]);
     });
+    // The choice is not trivial: some answer had candidates the reward model tells apart, and the
+    // chosen one is not simply the first candidate.
+    expect(seen.some(({ scores }) => scores.indexOf(Math.max(...scores)) > 0)).toBe(true);
   });
 
   it('served KL: 0 for a copy of the reference folder, not 0 for a changed model', async () => {

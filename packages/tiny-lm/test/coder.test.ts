@@ -1,35 +1,43 @@
 /**
- * The code model `rlllm/tiny-coder` (src/bakeCoder.ts): its data are the corpus' code documents
- * only, the bake is deterministic, and the shipped model writes a reward line of the corpus far
- * more likely than the general model it was trained from (what the continued training is for).
+ * The code model `rlllm/tiny-coder` (src/bakeCoder.ts): its data are code documents only (reward
+ * reflections followed by revised rewards, reward functions, reflection notes), the bake is
+ * deterministic, and the shipped model predicts the revised reward after a reflection far better
+ * than the general model it was trained from (what the continued training is for).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { loadLanguageModel, tinyLmDir } from '@rlllm/core/lm/index';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkRewardCode, codeDocuments } from '../corpus/build.ts';
+import { checkRewardCode, codeDocuments, Prng } from '../corpus/build.ts';
+import { reflectionDoc } from '../corpus/codeReflection.ts';
 import { bakeCoder } from '../src/bakeCoder.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tiny-coder-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('tiny-coder', () => {
-  it('trains on code documents only: reward functions that parse and return numbers, and reward reflections', () => {
+  it('trains on code documents only: reflections followed by a revised reward, reward functions that parse and return numbers, and reflection notes', () => {
     const docs = codeDocuments(2, 300);
     expect(docs).toHaveLength(300);
     expect(new Set(docs).size).toBe(300);
     expect(codeDocuments(2, 300)).toEqual(docs);
     const tasks: Record<string, Parameters<typeof checkRewardCode>[1]> = { CartPole: 'cartpole', PointMassReach: 'reach', MountainCar: 'mountaincar', Pendulum: 'pendulum', GridKeyDoor: 'keydoor' };
-    let code = 0;
+    let withCode = 0;
+    let revisions = 0;
     for (const d of docs) {
-      const title = /^\/\/ Task: (\w+)\./.exec(d)?.[1];
-      if (title) {
-        code++;
-        expect(() => checkRewardCode(d, tasks[title]!)).not.toThrow();
+      const m = /^\/\/ Task: (\w+)\./m.exec(d);
+      if (m) {
+        withCode++;
+        if (d.startsWith('Reward reflection: ')) revisions++;
+        // The code from the task line on must parse and return a number on the task's observations.
+        expect(() => checkRewardCode(d.slice(m.index), tasks[m[1]!]!)).not.toThrow();
       } else expect(d, d).toMatch(/^(Reward reflection: |A good reward function)/);
     }
-    expect(code / docs.length).toBeGreaterThan(0.7);
+    // REFLECTION_DOC_SHARE = 0.5 of the draws are reflection → revision documents; the rest mostly code.
+    expect(revisions / docs.length).toBeGreaterThan(0.4);
+    expect(revisions / docs.length).toBeLessThan(0.6);
+    expect(withCode / docs.length).toBeGreaterThan(0.8);
   });
 
   it('bakes deterministically (same seed → byte-identical model.onnx) into a loadable folder', async () => {
@@ -43,11 +51,25 @@ describe('tiny-coder', () => {
     await lm.dispose();
   }, 120_000);
 
-  it.skipIf(!existsSync(path.join(tinyLmDir('tiny-coder'), 'onnx', 'model.onnx')) && process.env.CI !== 'true')('the shipped coder writes the corpus\' keydoor shaping line far more likely than tiny-gpt', async () => {
-    const prompt = '// Task: GridKeyDoor. Pick up the key, open the door and reach the goal.\nfunction reward(obs, action) {\n  // goal bonus: the task is solved\n  const goalBonus = obs.atGoal ? 10.0 : 0;\n  // distance penalty: walk toward the next target\n ';
-    const line = ' const target = !obs.hasKey ? obs.distToKey : !obs.doorOpen ? obs.distToDoor : obs.distToGoal;';
-    const [coder] = await (await loadLanguageModel('rlllm/tiny-coder')).logProb(prompt, [line]);
-    const [gpt] = await (await loadLanguageModel('rlllm/tiny-gpt')).logProb(prompt, [line]);
-    expect(coder!).toBeGreaterThan(gpt! + 3); // e^3 ≈ 20× more likely
+  it.skipIf(!existsSync(path.join(tinyLmDir('tiny-coder'), 'onnx', 'model.onnx')) && process.env.CI !== 'true')('the shipped coder predicts the revised reward after a reflection far better than tiny-gpt', async () => {
+    // Fresh reflection documents (a seed the bake did not use): the reward function after the
+    // reflection and the task line, scored as a continuation of everything before it.
+    const docs = Array.from({ length: 4 }, (_, i) => reflectionDoc(new Prng(7000 + i)).text);
+    const nll = async (spec: string) => {
+      const lm = await loadLanguageModel(spec);
+      let sum = 0;
+      let tokens = 0;
+      for (const d of docs) {
+        const at = d.indexOf('\nfunction reward(');
+        const [lp] = await lm.logProb(d.slice(0, at), [d.slice(at)]);
+        sum -= lp!;
+        tokens += lm.tokenize(d.slice(at)).length;
+      }
+      await lm.dispose();
+      return sum / tokens;
+    };
+    const [coder, gpt] = [await nll('rlllm/tiny-coder'), await nll('rlllm/tiny-gpt')];
+    // tiny-gpt never saw a reflection followed by code; trained on them, the coder must at least halve the loss.
+    expect(coder).toBeLessThan(gpt / 2);
   });
 });

@@ -18,6 +18,14 @@ import { loadGpt, readGptConfig } from '../src/loadWeights.ts';
 import { Gpt, lmLoss as tfLmLoss, type GptConfig } from '../src/model.ts';
 import { AdamW } from '../src/train.ts';
 
+/**
+ * Bound for comparisons over the whole baked model: the two trainers sum in different orders, and
+ * float32 rounding (≈ 6e-8 per operation) accumulates over 6 layers of width 192 to ≈ 1.3e-5 relative
+ * on the largest gradient errors (measured); a wrong term or sign moves results by ≥ 1e-3. One block
+ * stays at 1e-5.
+ */
+const WHOLE_MODEL_TOL = 3e-5;
+
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let md = 0;
   let mb = 0;
@@ -103,12 +111,12 @@ describe('compiled GPT-2 (core/compile) against the tfjs Gpt', () => {
   }
 
   for (const padded of [false, true]) {
-    it(`the whole baked tiny-gpt: gradients match tfjs autodiff to 1e-5 relative${padded ? ' (left padding, attention and loss masks)' : ''}`, async () => {
+    it(`the whole baked tiny-gpt: gradients match tfjs autodiff to ${WHOLE_MODEL_TOL} relative${padded ? ' (left padding, attention and loss masks)' : ''}`, async () => {
       const model = loadGpt(defaultModelDir());
       expect(model.config).toEqual(readGptConfig(defaultModelDir()));
       const errs = await compareGradients(model, 4, 32, padded);
       expect(errs.size).toBe(model.params.size + 1);
-      for (const [name, e] of errs) expect(e, name).toBeLessThan(1e-5);
+      for (const [name, e] of errs) expect(e, name).toBeLessThan(WHOLE_MODEL_TOL);
       model.dispose();
     });
   }

@@ -2,7 +2,7 @@
  * core's LM fine-tuning (lm/finetune.ts: SFT, the reward model; rl/lmPpo.ts: PPO with a value model)
  * on its two trainers, on the baked tiny-gpt: the onnxruntime trainer (compiled steps over the
  * GPT-2 parameters, batches padded to 32-token buckets) against the tfjs trainer (the model's own
- * tfjs forward), from the same weights with the same random draws. Compared to 1e-5 relative
+ * tfjs forward), from the same weights with the same random draws. Compared to 3e-5 relative (TOL)
  * ("relative" = max |a − b| / max |b| over a tensor, b the tfjs value): the loss (or statistics) of
  * every step, and what the trained models compute — the same tfjs forward on both — on the data.
  *
@@ -23,6 +23,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { defaultModelDir } from '../src/index.ts';
 import { loadGpt } from '../src/loadWeights.ts';
 import type { Gpt } from '../src/model.ts';
+
+/**
+ * Agreement bound over the whole baked model (6 layers, d 192): the trainers sum in different
+ * orders and float32 rounding accumulates to ≈ 1.1–1.3e-5 relative (measured); a wrong term or sign
+ * moves results by ≥ 1e-3.
+ */
+const TOL = 3e-5;
 
 function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let md = 0;
@@ -50,7 +57,7 @@ beforeAll(async () => {
 });
 
 describe('LM fine-tuning: the onnxruntime trainer against the tfjs trainer (baked tiny-gpt)', () => {
-  it('SFT: three Adam steps give the same losses, and trained models with the same loss (1e-5 relative)', async () => {
+  it('SFT: three Adam steps give the same losses, and trained models with the same loss (3e-5 relative)', async () => {
     const demos = ['Human: How do I clean a spill? Assistant:', 'Human: Where do apples go? Assistant:', 'Human: What is a sponge for?'].map((p, i) => ({
       prompt: text(p),
       response: [...text([' Wipe it with a sponge, then dry the spot.', ' In the fridge.', ' Cleaning up.'][i]!), tok.eosId],
@@ -59,18 +66,18 @@ describe('LM fine-tuning: the onnxruntime trainer against the tfjs trainer (bake
     const [ort, ref] = [loadGpt(defaultModelDir()), loadGpt(defaultModelDir())];
     const lo = await supervisedFineTune(ort, demos, cfg, new Rng(1), { trainer: 'ort' });
     const lt = await supervisedFineTune(ref, demos, cfg, new Rng(1), { trainer: 'tfjs' });
-    lo.forEach((l, i) => expect(Math.abs(l - lt[i]!), `loss at step ${i + 1}`).toBeLessThan(1e-5 * lt[i]!));
+    lo.forEach((l, i) => expect(Math.abs(l - lt[i]!), `loss at step ${i + 1}`).toBeLessThan(TOL * lt[i]!));
     // The trained models (ORT's weights written back into the tfjs model) compute the same losses.
     expect(await moved(ort, start)).toBeGreaterThan(1e-4);
     const batch = packSequences(demos.map((d) => d.prompt), demos.map((d) => d.response), start.config.nPositions);
     const [a, b] = [ort, ref].map((m) => tf.tidy(() => sftLoss(m, batch).dataSync()[0]!));
-    expect(Math.abs(a! - b!)).toBeLessThan(1e-5 * b!);
+    expect(Math.abs(a! - b!)).toBeLessThan(TOL * b!);
     expect(a).toBeLessThan(tf.tidy(() => sftLoss(start, batch).dataSync()[0]!)); // and training lowered it
     ort.dispose();
     ref.dispose();
   });
 
-  it('reward model: three Adam steps on hard and soft labels give the same losses, and trained models with the same rewards (1e-5 relative)', async () => {
+  it('reward model: three Adam steps on hard and soft labels give the same losses, and trained models with the same rewards (3e-5 relative)', async () => {
     const p = text('Human: How do I clean a spill? Assistant:');
     const comparisons: Comparison[] = [
       { prompt: p, chosen: [...text(' Wipe it with a sponge.'), tok.eosId], rejected: [...text(' Figure it out.'), tok.eosId] },
@@ -81,17 +88,17 @@ describe('LM fine-tuning: the onnxruntime trainer against the tfjs trainer (bake
     const [ort, ref] = [new RewardModel(loadGpt(defaultModelDir())), new RewardModel(loadGpt(defaultModelDir()))];
     const lo = await trainRewardModel(ort, comparisons, cfg, new Rng(2), { trainer: 'ort' });
     const lt = await trainRewardModel(ref, comparisons, cfg, new Rng(2), { trainer: 'tfjs' });
-    lo.forEach((l, i) => expect(Math.abs(l - lt[i]!), `loss at step ${i + 1}`).toBeLessThan(1e-5 * Math.max(1, lt[i]!)));
+    lo.forEach((l, i) => expect(Math.abs(l - lt[i]!), `loss at step ${i + 1}`).toBeLessThan(TOL * Math.max(1, lt[i]!)));
     // The trained reward models (backbone and head written back) give the same rewards.
     expect(await moved(ort.backbone, start)).toBeGreaterThan(1e-4);
     const all = (rm: RewardModel) => rm.score([...comparisons.map((c) => c.prompt), ...comparisons.map((c) => c.prompt)], [...comparisons.map((c) => c.chosen), ...comparisons.map((c) => c.rejected)]);
     const [ra, rb] = [await all(ort), await all(ref)];
     expect(Math.max(...rb.map(Math.abs))).toBeGreaterThan(1e-3); // the head was trained from 0
-    expect(relErr(ra, rb)).toBeLessThan(1e-5);
+    expect(relErr(ra, rb)).toBeLessThan(TOL);
     for (const rm of [ort, ref]) (rm.dispose(), rm.backbone.dispose());
   });
 
-  it('LM-PPO with a separate value model: one iteration (8 minibatch steps) gives the same statistics, log-probs and values (1e-5 relative)', async () => {
+  it('LM-PPO with a separate value model: one iteration (8 minibatch steps) gives the same statistics, log-probs and values (3e-5 relative)', async () => {
     const run = async (trainer: 'ort' | 'tfjs') => {
       const policy = loadGpt(defaultModelDir());
       const reference = loadGpt(defaultModelDir());
@@ -110,7 +117,7 @@ describe('LM fine-tuning: the onnxruntime trainer against the tfjs trainer (bake
     expect(o.responses).toEqual(t.responses); // the same start samples the same tokens (sampling is tfjs on both)
     expect(o.stats.kl).toBe(0); // π_old = π_ref on the first iteration, on both trainers
     expect(t.stats.kl).toBe(0);
-    for (const k of ['policyLoss', 'valueLoss', 'approxKl', 'clipFrac'] as const) expect(Math.abs(o.stats[k] - t.stats[k]), k).toBeLessThan(1e-5 * Math.max(1, Math.abs(t.stats[k])));
+    for (const k of ['policyLoss', 'valueLoss', 'approxKl', 'clipFrac'] as const) expect(Math.abs(o.stats[k] - t.stats[k]), k).toBeLessThan(TOL * Math.max(1, Math.abs(t.stats[k])));
     // The trained policies and value models give the same token log-probs and values on the rollout.
     expect(await moved(o.policy, start)).toBeGreaterThan(1e-5);
     expect(await moved(o.trunk, start)).toBeGreaterThan(1e-5);
@@ -118,8 +125,8 @@ describe('LM fine-tuning: the onnxruntime trainer against the tfjs trainer (bake
     const outputs = (r: typeof o) =>
       tf.tidy(() => [responseLogProbs(r.policy, batch).logp.dataSync(), r.head.apply(responseLogProbs(r.trunk, batch).hidden).dataSync()] as const);
     const [[lpo, vo], [lpt, vt]] = [outputs(o), outputs(t)];
-    expect(relErr(lpo, lpt)).toBeLessThan(1e-5);
-    expect(relErr(vo, vt)).toBeLessThan(1e-5);
+    expect(relErr(lpo, lpt)).toBeLessThan(TOL);
+    expect(relErr(vo, vt)).toBeLessThan(TOL);
     for (const r of [o, t]) {
       for (const m of [r.policy, r.reference, r.trunk]) m.dispose();
       r.head.dispose();

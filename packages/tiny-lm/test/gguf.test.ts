@@ -22,7 +22,8 @@ describe('GGUF export', () => {
     expect(buildGguf(defaultModelDir(), 'rlllm/tiny-gpt').equals(a)).toBe(true);
     expect(a.subarray(0, 4).toString('ascii')).toBe('GGUF');
     expect(a.readUInt32LE(4)).toBe(3);
-    expect(Number(a.readBigUInt64LE(8))).toBe(2 + 4 * 12 + 2); // tensors: embeddings, 4 blocks of 12, output norm
+    const nLayer = (JSON.parse(readFileSync(path.join(defaultModelDir(), 'config.json'), 'utf8')) as { n_layer: number }).n_layer;
+    expect(Number(a.readBigUInt64LE(8))).toBe(2 + nLayer * 12 + 2); // tensors: embeddings, 12 per block, output norm
   });
 });
 
@@ -40,7 +41,7 @@ describe.skipIf(!withLlamaCpp)('tiny-gpt through llama.cpp (GGUF) and transforme
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  const prompts = ['To clean a spill,', 'I loved it. It worked perfectly. It was', 'function reward(obs, action) {\n ', 'You are in the kitchen. Goal: heat the soup. Next step:', 'word '.repeat(200)];
+  const prompts = ['To clean a spill,', 'I loved it. It worked perfectly. It was', 'function reward(obs, action) {\n ', 'You are in the kitchen. Goal: heat the soup. Next step:', 'word '.repeat(600)]; // the last one fills any context up to 600 tokens
   const continuations = [' great', ' terrible', ' first open the fridge.', ' return -Math.abs(obs.x - obs.goalX);', '\n', ' a purple elephant spaceship banana'];
 
   it('reports what it is and what it can do', () => {
@@ -55,9 +56,11 @@ describe.skipIf(!withLlamaCpp)('tiny-gpt through llama.cpp (GGUF) and transforme
   });
 
   // llama.cpp's CPU GELU goes through an fp16 table (ggml-cpu vec.h, GGML_GELU_FP16): inputs and
-  // outputs rounded to 11 significant bits in every block. That error grows with the context:
-  // short prompts stay near 1e-4 nats/token, a full 128-token context reached 1.1e-3 on one token.
-  it('logProb agrees: 1e-3 nats/token over all scored tokens and for every prompt shorter than the context', async () => {
+  // outputs rounded to 11 significant bits in every block, so the error grows with depth and context.
+  // Measured on the 6-layer default: 2.3e-4 nats/token on average, up to 1.4e-3 on one short
+  // continuation and at the full context (the 4-layer first default stayed under 1.1e-3). A wrong
+  // tensor, layout or tokenizer gives errors of nats, not thousandths.
+  it('logProb agrees: 1e-3 nats/token over all scored tokens, 2e-3 for any one continuation (3e-3 at the full context)', async () => {
     let absSum = 0;
     let tokens = 0;
     let worstShort = 0;
@@ -75,8 +78,9 @@ describe.skipIf(!withLlamaCpp)('tiny-gpt through llama.cpp (GGUF) and transforme
     }
     console.log(`[gguf.test] |Δ logProb| nats/token: mean ${(absSum / tokens).toExponential(2)}, worst short prompt ${worstShort.toExponential(2)}, worst at the full context ${worstFull.toExponential(2)}`);
     expect(absSum / tokens).toBeLessThan(1e-3);
-    expect(worstShort).toBeLessThan(1e-3);
-    expect(worstFull).toBeLessThan(2e-3);
+    expect(worstShort).toBeLessThan(2e-3);
+    expect(worstFull).toBeGreaterThan(0); // the last prompt really filled the context
+    expect(worstFull).toBeLessThan(3e-3);
   });
 
   it('greedy text is identical; seeded sampling (top-k, stop strings, allow) too', async () => {

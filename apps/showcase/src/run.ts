@@ -14,7 +14,7 @@
  * The cost is ~1 s of process start and module loading per leaf, small next to a leaf's run.
  */
 import { fork } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -72,6 +72,41 @@ interface ChildOutcome {
   details?: string;
 }
 
+/**
+ * SIGKILL a process and every process below it. A leaf runs its seeds in worker processes of its
+ * own (core's experiment runner, Eureka's JobPool); they leave when their IPC channel closes, but a
+ * worker inside a synchronous training loop only notices when the loop yields, so a stopped leaf's
+ * workers would go on eating the CPU of the leaves after it. Descendants are found through /proc
+ * (Linux); elsewhere only the leaf's own process is killed.
+ */
+export function killTree(pid: number | undefined): void {
+  if (pid === undefined) return;
+  const parentOf = new Map<number, number>();
+  try {
+    for (const e of readdirSync('/proc')) {
+      if (!/^\d+$/.test(e)) continue;
+      try {
+        // /proc/PID/stat: "pid (comm) state ppid ..."; comm may contain spaces, so read after the last ')'.
+        const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
+        parentOf.set(Number(e), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      } catch {
+        // the process ended while we listed them
+      }
+    }
+  } catch {
+    // no /proc: only the leaf's own process
+  }
+  const tree = [pid];
+  for (let i = 0; i < tree.length; i++) for (const [p, pp] of parentOf) if (pp === tree[i]) tree.push(p);
+  for (const p of tree) {
+    try {
+      process.kill(p, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
 function runInChild(job: ChildJob, timeoutSeconds: number, logFile: string): Promise<ChildOutcome> {
   return new Promise((done) => {
     const log = createWriteStream(logFile);
@@ -85,7 +120,7 @@ function runInChild(job: ChildJob, timeoutSeconds: number, logFile: string): Pro
     });
     const timer = setTimeout(() => {
       outcome ??= { error: `exceeded its time budget of ${timeoutSeconds} s and was stopped (raise it with --timeout-per-leaf)` };
-      child.kill('SIGKILL');
+      killTree(child.pid);
     }, timeoutSeconds * 1000);
     child.on('message', (m: ChildResult) => {
       if (m.type === 'error') outcome ??= { error: m.message.split('\n')[0] || 'error', details: m.stack };

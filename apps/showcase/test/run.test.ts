@@ -3,7 +3,7 @@
  * leaf over its time budget, a module that is not a leaf), not-built leaves, --only, and the CLI's
  * answers to bad flags.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,7 @@ import { isBuilt, LEAVES, moduleOf } from '../src/leaves.ts';
 import type { Leaf } from '@rlllm/core/leaf';
 import type { z } from 'zod';
 import { summaryTable } from '../src/render/table.ts';
-import { runShowcase } from '../src/run.ts';
+import { killTree, runShowcase } from '../src/run.ts';
 import { fmt, fmtDelta, fmtMeanCi, summarizeReport } from '../src/summary.ts';
 import type { ShowcaseResults } from '../src/types.ts';
 import { registry } from './registry.ts';
@@ -167,5 +167,29 @@ describe('CLI', () => {
     const r = cli('--help');
     expect(r.status).toBe(0);
     for (const flag of ['--quick', '--full', '--seeds', '--only', '--model', '--out', '--timeout-per-leaf']) expect(r.stdout).toContain(flag);
+  });
+});
+
+describe('stopping a leaf', () => {
+  it("kills the leaf's process and the worker processes below it", async () => {
+    // A parent that starts a child which prints its pid; both would sleep for a minute.
+    const parent = spawn(process.execPath, ['-e', "const c = require('child_process').spawn(process.execPath, ['-e', 'console.log(process.pid); setInterval(() => {}, 1000)'], { stdio: ['ignore', 'inherit', 'ignore'] }); setInterval(() => {}, 1000);"], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const grandchild = await new Promise<number>((done) => parent.stdout!.once('data', (d: Buffer) => done(Number(d.toString().trim()))));
+    // Alive = listed and not a zombie (an orphan's exit status waits for a reaper that a container may not run).
+    const alive = (pid: number) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+      } catch {
+        return false;
+      }
+    };
+    expect(alive(grandchild)).toBe(true);
+    const exited = new Promise((done) => parent.on('exit', done));
+    killTree(parent.pid);
+    await exited;
+    // SIGKILL is delivered at once; give the kernel a moment.
+    for (let i = 0; i < 50 && alive(grandchild); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(alive(grandchild)).toBe(false);
   });
 });

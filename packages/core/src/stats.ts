@@ -72,3 +72,19 @@ export function bootstrapPairedMean(a: number[], b: number[], rng: { int(n: numb
   const at = (q: number) => means[Math.min(resamples - 1, Math.max(0, Math.floor(q * resamples)))]!;
   return { mean: mean(d), ci95: [at(0.025), at(0.975)], items: n };
 }
+
+/**
+ * max |a − b| / max(max |b|, 1e-6), b the reference: how far one computation is from another,
+ * relative to the reference's scale (the trainer-parity tests' measure). Arrays of different lengths
+ * are infinitely far apart.
+ */
+export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Infinity;
+  let md = 0;
+  let mb = 0;
+  for (let i = 0; i < b.length; i++) {
+    md = Math.max(md, Math.abs(a[i]! - b[i]!));
+    mb = Math.max(mb, Math.abs(b[i]!));
+  }
+  return md / Math.max(mb, 1e-6);
+}

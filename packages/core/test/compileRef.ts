@@ -257,14 +257,5 @@ export function evaluate(targets: Tensor[], feeds: Record<string, ArrayLike<numb
   return targets.map((t) => vals.get(t.id)!);
 }
 
-/** max |a − b| / max(max |b|, 1e-6): the compile tests' relative error, b the reference. */
-export function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
-  let md = 0;
-  let mb = 0;
-  for (let i = 0; i < b.length; i++) {
-    md = Math.max(md, Math.abs(a[i]! - b[i]!));
-    mb = Math.max(mb, Math.abs(b[i]!));
-  }
-  return md / Math.max(mb, 1e-6);
-}
+/** The compile tests' relative error (core's `relErr`, b the reference). */
+export { relErr } from '../src/stats.ts';

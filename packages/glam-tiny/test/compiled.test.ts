@@ -8,7 +8,7 @@
  * gradients into visible steps of single elements while the functions agree to rounding.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { initTf, loadLmTokenizer, Rng, tf, type LmTokenizer } from '@rlllm/core';
+import { initTf, loadLmTokenizer, relErr, Rng, tf, type LmTokenizer } from '@rlllm/core';
 import { BabyAIText } from '@rlllm/env';
 import { defaultModelDir, Gpt, loadGpt } from '@rlllm/tiny-lm';
 import { CompiledGlamPolicy } from '../src/compiledPolicy.ts';
@@ -22,15 +22,6 @@ import { ActionHeadPolicy, ActionScorer, GlamPolicy, glamPrompt, type LmPolicy }
  */
 const TOL = 3e-5;
 
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let md = 0;
-  let mb = 0;
-  for (let i = 0; i < b.length; i++) {
-    md = Math.max(md, Math.abs(a[i]! - b[i]!));
-    mb = Math.max(mb, Math.abs(b[i]!));
-  }
-  return a.length === b.length ? md / Math.max(mb, 1e-6) : Infinity;
-}
 
 let tok: LmTokenizer;
 let scorer: ActionScorer;

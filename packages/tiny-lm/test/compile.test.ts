@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { initTf, tf } from '@rlllm/core/backend';
 import { Rng } from '@rlllm/core/rng';
+import { relErr } from '@rlllm/core/stats';
 import {
   CompiledStep, Graph, add, addN, grad, gptForward, gptParams, initGptWeights, lmLoss, mul, runGraph, sum, type Feed, type Tensor, type Weights,
 } from '@rlllm/core/compile/index';
@@ -26,15 +27,6 @@ import { AdamW } from '../src/train.ts';
  */
 const WHOLE_MODEL_TOL = 3e-5;
 
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let md = 0;
-  let mb = 0;
-  for (let i = 0; i < b.length; i++) {
-    md = Math.max(md, Math.abs(a[i]! - b[i]!));
-    mb = Math.max(mb, Math.abs(b[i]!));
-  }
-  return a.length === b.length ? md / Math.max(mb, 1e-6) : Infinity;
-}
 
 beforeAll(async () => {
   expect(await initTf('wasm')).toBe('wasm');

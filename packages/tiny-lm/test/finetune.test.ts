@@ -15,6 +15,7 @@
  */
 import { initTf, tf } from '@rlllm/core/backend';
 import { Rng } from '@rlllm/core/rng';
+import { relErr } from '@rlllm/core/stats';
 import { LinearHead, loadLmTokenizer, type LmTokenizer } from '@rlllm/core/lm/trainable';
 import { RewardModel, SftConfig, sftLoss, supervisedFineTune, trainRewardModel, type Comparison } from '@rlllm/core/lm/finetune';
 import { packSequences, responseLogProbs } from '@rlllm/core/lm/trainable';
@@ -31,15 +32,6 @@ import type { Gpt } from '../src/model.ts';
  */
 const TOL = 3e-5;
 
-function relErr(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let md = 0;
-  let mb = 0;
-  for (let i = 0; i < b.length; i++) {
-    md = Math.max(md, Math.abs(a[i]! - b[i]!));
-    mb = Math.max(mb, Math.abs(b[i]!));
-  }
-  return a.length === b.length ? md / Math.max(mb, 1e-6) : Infinity;
-}
 
 /** How far training moved a model: the largest relative change of any parameter tensor. */
 async function moved(a: Gpt, start: Gpt): Promise<number> {

@@ -41,7 +41,7 @@ describe('tiny-coder', () => {
     const lm = await loadLanguageModel(path.join(tmp, 'a'));
     expect((await lm.generate('// Task: GridKeyDoor.', { maxNewTokens: 8 })).length).toBeGreaterThan(0);
     await lm.dispose();
-  }, 120_000);
+  });
 
   it.skipIf(!existsSync(path.join(tinyLmDir('tiny-coder'), 'onnx', 'model.onnx')) && process.env.CI !== 'true')('the shipped coder writes the corpus\' keydoor shaping line far more likely than tiny-gpt', async () => {
     const prompt = '// Task: GridKeyDoor. Pick up the key, open the door and reach the goal.\nfunction reward(obs, action) {\n  // goal bonus: the task is solved\n  const goalBonus = obs.atGoal ? 10.0 : 0;\n  // distance penalty: walk toward the next target\n ';

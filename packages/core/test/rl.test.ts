@@ -1,10 +1,12 @@
 /**
- * Learning tests: each algorithm, with a fixed seed and a fixed step budget, must actually solve
+ * Learning tests: each algorithm, with a fixed step budget, must actually solve
  * (or clearly learn) CartPole-v1. They prove the whole loop — acting, advantage/targets, gradient
  * step — is right: a sign error or an off-by-one in GAE or in the double-DQN target makes them
  * fail. Thresholds are the task's own (475 = CartPole-v1's "solved"; 195 = v0's), not numbers
  * copied from a run. They are not timed; speed is measured by `npm run bench`. They run on the
  * default trainer, onnxruntime (compile.test.ts checks the same updates against the tfjs trainer).
+ * PPO and A2C run seed 1; DQN, whose seeds differ most (its test says by how much), must
+ * pass on 2 of seeds 1–3.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
 import { CartPole } from '@rlllm/env';
@@ -39,20 +41,27 @@ describe('PPO (CleanRL defaults) on CartPole-v1', () => {
 });
 
 describe('DQN (double, target net, replay) on CartPole-v1', () => {
-  it('reaches a mean return of 195 over the last 20 episodes within 50k steps, and its greedy policy scores ≥ 195 (seed 1)', async () => {
+  it('on at least 2 of seeds 1, 2, 3: a mean return of 195 over the last 20 episodes within 50k steps, and a greedy policy scoring ≥ 195 (onnxruntime trainer)', async () => {
     // CleanRL's defaults need ~500k steps; this is rl-baselines3-zoo's tuned CartPole-v1 schedule
     // (Adam 2.3e-3, batch 64, 128 gradient steps every 256 env steps, target synced every 10 env
     // steps, ε 1 → 0.04 over the first 16%) with 128-128 instead of 256-256 ReLU layers to halve the
-    // test's cost. DQN on CartPole is high-variance: with this setting seeds 1 and 3 reach 195 within
-    // 50k steps (at ~40k and ~44k), seed 2 does not — so this is a fixed-seed test of the whole loop.
+    // test's cost. DQN on CartPole is high-variance from seed to seed, so no single seed is the test.
+    // Measured on this trainer: seeds 1, 3, 4, 5, 6 reach 195 at 25k–38k steps with greedy policies
+    // scoring 305–500; seed 2 reaches it at 40k but its greedy policy scores 74 (≈ 20 s for the three).
+    // The trainer is pinned: the tfjs trainer agrees with it only to ~1e-5 per update
+    // (compile.test.ts), and over thousands of updates that can move a seed across the line.
     const config = { totalSteps: 50_000, hidden: [128, 128], learningRate: 2.3e-3, batchSize: 64, bufferSize: 50_000, trainFrequency: 256, gradientSteps: 128, targetNetworkFrequency: 10, learningStarts: 1000, explorationFraction: 0.16, endEpsilon: 0.04 };
-    const r = await trainDqn(() => new CartPole(), config, { seed: 1, onUpdate: ({ recentReturn }) => recentReturn >= 195 });
-    const reached = stepsToThreshold(r.episodes, 195);
-    const returns = evaluatePolicy(new CartPole(), r.greedy(), 10, 10_000);
-    console.log(`DQN seed 1: 195 reached at ${reached} env steps, greedy mean return ${mean(returns).toFixed(1)}, ${r.seconds.toFixed(1)} s`);
-    expect(reached).not.toBeNull();
-    expect(mean(returns)).toBeGreaterThanOrEqual(195);
-    r.q.dispose();
+    const runs: { seed: number; reached: number | null; greedy: number }[] = [];
+    for (const seed of [1, 2, 3]) {
+      const r = await trainDqn(() => new CartPole(), config, { seed, trainer: 'ort', onUpdate: ({ recentReturn }) => recentReturn >= 195 });
+      const reached = stepsToThreshold(r.episodes, 195);
+      const greedy = mean(evaluatePolicy(new CartPole(), r.greedy(), 10, 10_000));
+      console.log(`DQN seed ${seed}: 195 reached at ${reached} env steps, greedy mean return ${greedy.toFixed(1)}, ${r.seconds.toFixed(1)} s`);
+      r.q.dispose();
+      runs.push({ seed, reached, greedy });
+    }
+    const solved = runs.filter((r) => r.reached !== null && r.greedy >= 195);
+    expect(solved.length, JSON.stringify(runs)).toBeGreaterThanOrEqual(2);
   });
 });
 

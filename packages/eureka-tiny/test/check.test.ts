@@ -49,9 +49,7 @@ describe('static check of a generated line', () => {
       ['const t = `${goalBonus}`;', /cannot scan/],
     ];
     for (const [line, reason] of bad) {
-      const c = checkLine(line, scope);
-      expect(c.ok, line).toBe(false);
-      if (!c.ok) expect(c.reason, line).toMatch(reason);
+      expect(checkLine(line, scope), line).toMatchObject({ ok: false, reason: expect.stringMatching(reason) });
     }
     // The same line is fine once the name is declared.
     expect(checkLine('return goalBonus + alive;', scopeOf(['const alive = 0.1;'], KEYDOOR_FIELDS).scope)).toMatchObject({ ok: false });

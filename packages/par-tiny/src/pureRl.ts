@@ -27,6 +27,22 @@ export interface PureRlConfig {
   maxSteps: number;
 }
 
+/**
+ * One episode per room on the whole task, from the env's own observation: a success is the right
+ * object picked up (the task's reward) within `maxSteps`; a wrong pick or the time limit is a failure.
+ */
+export function evaluateOnRooms(act: (obs: Float32Array) => number, rooms: ParState[], maxSteps: number, rng: Rng): boolean[] {
+  const env = new ParGrid({ maxSteps });
+  return rooms.map((room) => {
+    let { obs } = env.reset({ seed: rng.seed(), state: room });
+    for (;;) {
+      const r = env.step(act(obs));
+      obs = r.obs;
+      if (r.terminated || r.truncated) return r.reward > 0;
+    }
+  });
+}
+
 export async function trainPureRl(budget: number, rng: Rng, evalRooms: ParState[], cfg: PureRlConfig, log?: EventLog): Promise<PureRlResult> {
   const t0 = performance.now();
   const res = await trainPpo(
@@ -39,15 +55,7 @@ export async function trainPureRl(budget: number, rng: Rng, evalRooms: ParState[
   const weights = res.agent.actor.snapshot();
   const evalRng = rng.fork('eval');
   const act = (obs: Float32Array) => sampleLogits(forward(weights, obs, 1), 0, 6, evalRng)[0];
-  const env = new ParGrid({ maxSteps: cfg.maxSteps });
-  const successes = evalRooms.map((room) => {
-    let { obs } = env.reset({ seed: evalRng.seed(), state: room });
-    for (;;) {
-      const r = env.step(act(obs));
-      obs = r.obs;
-      if (r.terminated || r.truncated) return r.reward > 0;
-    }
-  });
+  const successes = evaluateOnRooms(act, evalRooms, cfg.maxSteps, evalRng);
   res.agent.dispose();
   // Training success (return = 1 iff the right object was picked up) in ten bins of the budget, so
   // seeds with different budgets share the curve's x (the share of the budget spent).

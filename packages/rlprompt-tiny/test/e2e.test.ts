@@ -27,9 +27,9 @@ describe('end to end', () => {
     const learned = report.variants.rlprompt!.details!['1'] as { prompt: string };
     expect(learned.prompt.split(' ')).toHaveLength(3);
     const stats = report.variants.rlprompt!.stats as Record<string, unknown>;
-    // The default second LM lives in ../shared/models; CI has it, so there the transfer must be measured.
-    if (existsSync(DEFAULT_TRANSFER_MODEL) || process.env.CI === 'true') expect(stats).toHaveProperty('transfer');
-    else expect(stats).not.toHaveProperty('transfer');
+    // The default second LM lives in ../shared/models; CI has it, so there the transfer must be
+    // measured; without it the leaf leaves transfer out (the next test covers that case by flag).
+    expect('transfer' in stats).toBe(existsSync(DEFAULT_TRANSFER_MODEL) || process.env.CI === 'true');
     expect(readFileSync(path.join(dir, 'events.jsonl'), 'utf8')).toContain('"learned"');
   });
 

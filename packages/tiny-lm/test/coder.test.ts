@@ -49,7 +49,7 @@ describe('tiny-coder', () => {
     const lm = await loadLanguageModel(path.join(tmp, 'a'));
     expect((await lm.generate('// Task: GridKeyDoor.', { maxNewTokens: 8 })).length).toBeGreaterThan(0);
     await lm.dispose();
-  }, 120_000);
+  });
 
   it.skipIf(!existsSync(path.join(tinyLmDir('tiny-coder'), 'onnx', 'model.onnx')) && process.env.CI !== 'true')('the shipped coder predicts the revised reward after a reflection far better than tiny-gpt', async () => {
     // Fresh reflection documents (a seed the bake did not use): the reward function after the

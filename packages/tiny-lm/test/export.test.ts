@@ -39,7 +39,7 @@ describe('ONNX export', () => {
     gpt = new Gpt(config, 7);
     for (const [name, v] of gpt.params) if (name.endsWith('.weight') && v.rank === 2) v.assign(v.mul(10));
     exportModel(dir, config, await gpt.getWeights(), bpe.vocab['<|endoftext|>']!);
-  }, 120_000);
+  });
   afterAll(() => {
     gpt.dispose();
     rmSync(dir, { recursive: true, force: true });
@@ -88,7 +88,7 @@ describe('ONNX export', () => {
     const gen = (await lm.generate({ ...prompt, max_new_tokens: 12, do_sample: false, min_new_tokens: 12 } as never)) as Tensor;
     expect((gen.tolist() as bigint[][])[0]!.map(Number)).toEqual(seq);
     await lm.dispose();
-  }, 120_000);
+  });
 
   it('left-padded batches agree: tfjs with attentionMask vs ONNX with transformers.js position ids', async () => {
     const lm = await AutoModelForCausalLM.from_pretrained(dir, { dtype: 'fp32', local_files_only: true });
@@ -110,7 +110,7 @@ describe('ONNX export', () => {
       for (let t = 0; t < W; t++) if (mask[r]![t]) worst = Math.max(worst, maxAbsDiff(ort.subarray((r * W + t) * V, (r * W + t + 1) * V), ref[r]![t]!));
     expect(worst).toBeLessThanOrEqual(1e-4);
     await lm.dispose();
-  }, 120_000);
+  });
 
   it('LanguageModel.logProb equals the tfjs per-token log-probs summed over the continuation', async () => {
     const lm = await loadLanguageModel(dir);
@@ -129,5 +129,5 @@ describe('ONNX export', () => {
       expect(Math.abs(got[i]! - want)).toBeLessThan(1e-3);
     }
     await lm.dispose();
-  }, 120_000);
+  });
 });

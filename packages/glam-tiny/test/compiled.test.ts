@@ -10,17 +10,11 @@
 import { describe, it, expect, beforeAll } from 'vitest';
 import { initTf, loadLmTokenizer, relErr, Rng, tf, type LmTokenizer } from '@rlllm/core';
 import { BabyAIText } from '@rlllm/env';
-import { defaultModelDir, Gpt, loadGpt } from '@rlllm/tiny-lm';
+import { defaultModelDir, Gpt, loadGpt, WHOLE_MODEL_TOL as TOL } from '@rlllm/tiny-lm';
 import { CompiledGlamPolicy } from '../src/compiledPolicy.ts';
 import { ppoStep, type PpoStepStats } from '../src/glam.ts';
 import { ActionHeadPolicy, ActionScorer, GlamPolicy, glamPrompt, type LmPolicy } from '../src/policy.ts';
 
-/**
- * Agreement bound over the whole baked model (6 layers, d 192): the trainers sum in different
- * orders and float32 rounding accumulates to ≈ 1.1–1.3e-5 relative (measured); a wrong term or sign
- * moves results by ≥ 1e-3.
- */
-const TOL = 3e-5;
 
 
 let tok: LmTokenizer;

@@ -18,14 +18,8 @@ import { defaultModelDir } from '../src/index.ts';
 import { loadGpt, readGptConfig } from '../src/loadWeights.ts';
 import { Gpt, lmLoss as tfLmLoss, type GptConfig } from '../src/model.ts';
 import { AdamW } from '../src/train.ts';
+import { WHOLE_MODEL_TOL } from '../src/index.ts';
 
-/**
- * Bound for comparisons over the whole baked model: the two trainers sum in different orders, and
- * float32 rounding (≈ 6e-8 per operation) accumulates over 6 layers of width 192 to ≈ 1.3e-5 relative
- * on the largest gradient errors (measured); a wrong term or sign moves results by ≥ 1e-3. One block
- * stays at 1e-5.
- */
-const WHOLE_MODEL_TOL = 3e-5;
 
 
 beforeAll(async () => {

@@ -247,10 +247,16 @@ function runPool<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S>, config: z.
     // Ctrl-C reaches the workers too (same process group); make sure none outlives the runner.
     const onExit = () => stopAll();
     process.once('exit', onExit);
+    // A worker can close its channel between our check and the write (it was told to exit while a
+    // message of its was still queued here); the write then fails with EPIPE. Nothing is lost: a
+    // worker that leaves before its seed is done is reported by its 'exit' handler below.
+    const send = (c: ChildProcess, m: ToWorker) => {
+      if (c.connected) c.send(m, () => {});
+    };
     const next = (c: ChildProcess) => {
       const seed = queue.shift();
-      if (seed === undefined) return void c.send({ type: 'exit' } satisfies ToWorker);
-      c.send({ type: 'seed', job: job(seed) } satisfies ToWorker);
+      if (seed === undefined) return send(c, { type: 'exit' });
+      send(c, { type: 'seed', job: job(seed) });
     };
     for (let i = 0; i < n; i++) {
       // Each worker learns how many seed workers share the machine, so the job pools it starts
@@ -264,7 +270,7 @@ function runPool<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S>, config: z.
           results.set(m.outcome.seed, m.outcome);
           if (results.size === o.seeds.length) {
             process.off('exit', onExit);
-            children.forEach((k) => k.connected && k.send({ type: 'exit' } satisfies ToWorker));
+            children.forEach((k) => send(k, { type: 'exit' }));
             resolve(o.seeds.map((s) => results.get(s)!));
           } else next(c);
         } else fail(m.user ? new UserError(m.message) : new VariantFailure(m.message, m.detail));
@@ -272,7 +278,7 @@ function runPool<S extends z.ZodObject<z.ZodRawShape>>(leaf: Leaf<S>, config: z.
       c.on('exit', (code, signal) => {
         if (!failed && results.size < o.seeds.length && (code !== 0 || signal)) fail(new VariantFailure(`a worker process exited (${signal ?? `code ${code}`}) before its seed was done`));
       });
-      c.send({ type: 'init', module: leaf.module, config, log: o.log.file, setup } satisfies ToWorker);
+      send(c, { type: 'init', module: leaf.module, config, log: o.log.file, setup });
     }
   });
 }

@@ -126,7 +126,7 @@ export class JobPool {
   /** Stop the worker processes (the pool cannot be used after). */
   close(): void {
     this.closed = true;
-    for (const c of this.children) if (c.connected) c.send({ type: 'exit' } satisfies ToPoolWorker);
+    for (const c of this.children) if (c.connected) c.send({ type: 'exit' } satisfies ToPoolWorker, () => {}); // a worker gone meanwhile: nothing to tell it
     this.children.length = 0;
   }
 

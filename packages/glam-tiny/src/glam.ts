@@ -37,7 +37,7 @@ export const GlamPpoConfig = z.object({
   nSteps: z.number().int().positive().default(8).describe('steps per env per rollout'),
   updateEpochs: z.number().int().positive().default(2),
   minibatchSize: z.number().int().positive().default(32).describe('transitions per gradient step'),
-  learningRate: z.number().positive().default(1e-4).describe('Adam learning rate on the LM weights and the value head'),
+  learningRate: z.number().positive().default(1e-5).describe('Adam learning rate on the LM weights and the value head (chosen on dev seeds 101–104, never reported; README)'),
   adamEps: z.number().positive().default(1e-5),
   gamma: z.number().min(0).max(1).default(0.99),
   gaeLambda: z.number().min(0).max(1).default(0.95),

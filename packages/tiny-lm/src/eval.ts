@@ -12,7 +12,9 @@
  *   the target for the shipped default.
  * Prints the tables and writes JSON (default eval/results.json). `--premises a,b` runs only those
  * premise probes (principle, sentiment, planning, feasibility, matching, code; `none` for none);
- * `code` runs on the code model (`--coder SPEC`, default rlllm/tiny-coder), the one Eureka uses.
+ * `code` runs on the code model (`--coder SPEC`, default rlllm/tiny-coder), the one Eureka uses;
+ * `matching` also embeds with the sentence encoder ELLM uses (`--embedder SPEC`, default
+ * rlllm/tiny-encoder; `lm` for the model's own pooled states only).
  */
 import { accessSync, constants, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -77,11 +79,12 @@ async function heldoutPerplexity(modelDir: string, text: string, trainText: stri
   };
 }
 
-export async function evaluate(spec: string, probesPath: string, premises: readonly Premise[] = PREMISES, log: (line: string) => void = () => {}, coderSpec = 'rlllm/tiny-coder') {
+export async function evaluate(spec: string, probesPath: string, premises: readonly Premise[] = PREMISES, log: (line: string) => void = () => {}, coderSpec = 'rlllm/tiny-coder', embedderSpec = 'rlllm/tiny-encoder') {
   const probes = Probes.parse(JSON.parse(readFileSync(probesPath, 'utf8')));
   const lm = await loadLanguageModel(spec);
   if (!lm.info.dir) throw new Error('eval needs a local model folder');
   const coder = premises.includes('code') ? await loadLanguageModel(coderSpec) : lm;
+  const embedder = premises.includes('matching') && embedderSpec !== 'lm' ? await loadLanguageModel(embedderSpec) : lm;
   const t0 = performance.now();
 
   let correct = 0;
@@ -108,25 +111,27 @@ export async function evaluate(spec: string, probesPath: string, premises: reado
   }
   const sentiment = { accuracy: correct / probes.sentiment.length, chance: 0.5, n: probes.sentiment.length, predictedPositive: pos };
   const probeSeconds = (performance.now() - t0) / 1000;
-  const premiseTable = await premiseRows(lm, premises, log, coder);
+  const premiseTable = await premiseRows(lm, premises, log, { coder, embedder });
   if (coder !== lm) await coder.dispose();
+  if (embedder !== lm) await embedder.dispose();
 
   const heldout = await heldoutPerplexity(
     lm.info.dir,
     readFileSync(path.join(packageDir, 'corpus', 'heldout.txt'), 'utf8'),
     readFileSync(path.join(packageDir, 'corpus', 'corpus.txt'), 'utf8'),
   );
-  return { model: lm.info, ...(coder !== lm ? { coder: coder.info.name } : {}), heldout, probes: { nextStep, goalCaption, sentiment }, probeSeconds, premises: premiseTable };
+  return { model: lm.info, ...(coder !== lm ? { coder: coder.info.name } : {}), ...(embedder !== lm ? { embedder: embedder.info.name } : {}), heldout, probes: { nextStep, goalCaption, sentiment }, probeSeconds, premises: premiseTable };
 }
 
 function parseArgs(argv: string[]) {
-  const o = { model: 'default', coder: 'rlllm/tiny-coder', out: path.join(packageDir, 'eval', 'results.json'), probes: path.join(packageDir, 'eval', 'probes.json'), premises: [...PREMISES] as Premise[] };
+  const o = { model: 'default', coder: 'rlllm/tiny-coder', embedder: 'rlllm/tiny-encoder', out: path.join(packageDir, 'eval', 'results.json'), probes: path.join(packageDir, 'eval', 'probes.json'), premises: [...PREMISES] as Premise[] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const v = argv[++i];
     if (v === undefined) throw new Error(`${a} needs a value`);
     if (a === '--model') o.model = v;
     else if (a === '--coder') o.coder = v;
+    else if (a === '--embedder') o.embedder = v;
     else if (a === '--out') o.out = path.resolve(v);
     else if (a === '--probes') o.probes = path.resolve(v);
     else if (a === '--premises') {
@@ -134,7 +139,7 @@ function parseArgs(argv: string[]) {
       const bad = list.find((x) => !(PREMISES as readonly string[]).includes(x));
       if (bad) throw new Error(`--premises: unknown premise "${bad}"; use a comma list of ${PREMISES.join(', ')}, or none`);
       o.premises = list as Premise[];
-    } else throw new Error(`unknown flag ${a}; use --model SPEC --coder SPEC --out FILE --probes FILE --premises LIST`);
+    } else throw new Error(`unknown flag ${a}; use --model SPEC --coder SPEC --embedder SPEC|lm --out FILE --probes FILE --premises LIST`);
   }
   // The output path is checked before any model is loaded: its folder must exist and be writable.
   try {
@@ -148,7 +153,7 @@ function parseArgs(argv: string[]) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
     const o = parseArgs(process.argv.slice(2));
-    const r = await evaluate(o.model, o.probes, o.premises, (l) => console.error(l), o.coder);
+    const r = await evaluate(o.model, o.probes, o.premises, (l) => console.error(l), o.coder, o.embedder);
     const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
     console.log(`\n${r.model.name}  (${r.model.modelType}, vocab ${r.model.vocabSize}, context ${r.model.contextLength})\n`);
     console.log('| measure | value | baseline |');

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LanguageModel } from '@rlllm/core';
 import { goldHarmlessness } from '@rlllm/env/assistant';
+import { CRAFTER_ACHIEVEMENTS } from '@rlllm/env';
 import { makeSkills } from '@rlllm/saycan-tiny/skills';
 import { agreement, candidateLines, codeRows, coefficientOf, crafterObservations, feasibilityRows, harmPairs, planningSuccess, principleRows, sentimentRows, top1, wantedChange } from '../src/premises.ts';
 import { HARM_ANSWER_KINDS, HARM_PROBE, PLAN_PROBE } from '../corpus/premiseItems.ts';
@@ -96,6 +97,16 @@ describe('ELLM goals', () => {
     expect(ranked!.n).toBe(40);
     expect(expected).toBeGreaterThan(0);
     expect(Math.round(ranked!.value * ranked!.n)).toBe(expected);
+  });
+  it('a ranker that knows the ground truth has R-precision 1 and reaches the top-k ceiling, which is below 1', async () => {
+    const obs = crafterObservations(40);
+    const feasibleIn = new Map(obs.map((o) => [`${o.text} Suggested goals:`, o.feasible]));
+    const goalId = new Map(CRAFTER_ACHIEVEMENTS.map((a) => [` ${a.goal}`, a.id]));
+    const lm = { ...stub((prompt, cont) => (feasibleIn.get(prompt)?.includes(goalId.get(cont)!) ? 0 : -10)), generate: async () => '' } as unknown as LanguageModel;
+    const [topK, rPrecision] = await feasibilityRows(lm, 3, 40);
+    expect(rPrecision!.value).toBe(1);
+    expect(topK!.note).toContain(`a perfect ranker: ${topK!.value.toFixed(2)}`);
+    expect(topK!.value).toBeLessThan(1); // many states have fewer than 3 feasible goals
   });
   it('top-1 matching counts rows whose own answer is the largest', () => {
     expect(top1([[0.9, 0.1], [0.8, 0.2], [0.1, 0.3]], [0, 1, 1])).toBeCloseTo(2 / 3, 12);

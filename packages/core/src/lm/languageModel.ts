@@ -10,6 +10,7 @@
  *   'default' | 'rlllm/tiny-gpt'  the baked model shipped in @rlllm/tiny-lm (found on disk at run time;
  *                                 core never imports tiny-lm code)
  *   'rlllm/tiny-coder'            the same model trained further on code (also baked in @rlllm/tiny-lm)
+ *   'rlllm/tiny-encoder'          a static sentence encoder (embed only; ELLM's embedder), baked there too
  *   'rlllm/<name>'                any other model baked in @rlllm/tiny-lm (e.g. 'rlllm/tiny-gpt-v1', the
  *                                 first default model, kept so its results stay reproducible)
  *   a folder path                 any model in Hugging Face layout (config.json, tokenizer.json,

@@ -1,0 +1,149 @@
+/**
+ * Bake `rlllm/tiny-encoder` (encoder.ts): a static sentence encoder trained contrastively on pairs
+ * mined from the tiny-lm corpus — the same text the GPT is pretrained on, which is already free of
+ * every leaf's evaluation and probe items (heldOut.ts; tested). `npm run bake:encoder -w @rlllm/tiny-lm`.
+ *
+ * Positive pairs, two kinds (both general: no pattern names a game, an object or a leaf):
+ *   1. stated paraphrases — a sentence "X means Y" / "X means the same as Y" / "X means that Y"
+ *      gives the pair (X, Y) (SentenceBERT trains on such labelled pairs, from NLI);
+ *   2. neighbours — two different sentences of one corpus document (Contriever's unsupervised
+ *      positives: texts of one document are about the same thing).
+ * Each batch draws `definitionShare` of its pairs from kind 1 and the rest from kind 2. Every 20th
+ * document is held out; the report is top-1 retrieval among held-out pairs of each kind, and the
+ * cosine threshold that best separates held-out stated paraphrases from mismatched ones.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Rng, UserError } from '@rlllm/core';
+import { calibrateThreshold, encoderTokenizerJson, exportEncoder, retrievalAccuracy, StaticEncoder, trainEncoder, type EncoderTrainConfig } from './encoder.ts';
+import { defaultModelDir } from './index.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const encoderModelDir = () => path.resolve(here, '..', 'baked', 'rlllm', 'tiny-encoder');
+const CORPUS = path.resolve(here, '..', 'corpus', 'corpus.txt');
+
+export interface EncoderBakeOptions extends EncoderTrainConfig {
+  dim: number;
+  /** Share of each batch drawn from stated paraphrases (the rest: sentences of one document). */
+  definitionShare: number;
+  out: string;
+}
+
+export const ENCODER_DEFAULTS: Omit<EncoderBakeOptions, 'out'> = { dim: 128, totalSteps: 3000, batchSize: 256, learningRate: 0.01, temperature: 0.05, seed: 1, definitionShare: 0.25 };
+
+const sentencesOf = (doc: string) => doc.split(/(?<=[.?!])\s+(?=["A-Z])/).map((s) => s.trim()).filter((s) => s.length > 0);
+const strip = (s: string) => s.replace(/^["']|["']$/g, '').replace(/[.?!]+$/, '').trim();
+const DEFINITION = /^(.+?) means (?:the same as |that )?(.+)$/;
+const PRONOUN = /^(this|that|it|he|she|they|which)$/i;
+
+/** Stated paraphrases and same-document sentence pairs of `docs`. */
+export function minePairs(docs: string[], rng: Rng, maxPerDoc = 6): { definitions: [string, string][]; neighbours: [string, string][] } {
+  const definitions = new Map<string, [string, string]>();
+  const neighbours: [string, string][] = [];
+  for (const doc of docs) {
+    const sents = [...new Set(sentencesOf(doc))];
+    for (const s of sents) {
+      const m = DEFINITION.exec(strip(s));
+      if (m && !PRONOUN.test(m[1]!.trim())) definitions.set(`${m[1]}\u0000${m[2]}`, [strip(m[1]!), strip(m[2]!)]);
+    }
+    if (sents.length < 2) continue;
+    for (let k = 0; k < Math.min(maxPerDoc, sents.length - 1); k++) {
+      const i = rng.int(sents.length);
+      let j = rng.int(sents.length - 1);
+      if (j >= i) j++;
+      neighbours.push([sents[i]!, sents[j]!]);
+    }
+  }
+  return { definitions: [...definitions.values()], neighbours };
+}
+
+export async function bakeEncoder(opts: EncoderBakeOptions, log: (l: string) => void = console.log) {
+  const t0 = performance.now();
+  const gptDir = defaultModelDir();
+  const docs = readFileSync(CORPUS, 'utf8').split(/\n\s*\n/).map((d) => d.trim()).filter(Boolean);
+  const rng = new Rng(opts.seed);
+  const train = minePairs(docs.filter((_, i) => i % 20 !== 0), rng.fork('train pairs'));
+  const dev = minePairs(docs.filter((_, i) => i % 20 === 0), rng.fork('dev pairs'), 1);
+  // Tokenize with the encoder's own tokenizer (lower case, leading space), as transformers.js will.
+  const { AutoTokenizer, env } = await import('@huggingface/transformers');
+  env.allowRemoteModels = false;
+  const { tokenizer: tj, config: tc } = encoderTokenizerJson(gptDir);
+  const tokDir = mkdtempSync(path.join(tmpdir(), 'tiny-encoder-tok-'));
+  writeFileSync(path.join(tokDir, 'tokenizer.json'), JSON.stringify(tj));
+  writeFileSync(path.join(tokDir, 'tokenizer_config.json'), JSON.stringify(tc));
+  const tok = await AutoTokenizer.from_pretrained(tokDir, { local_files_only: true });
+  rmSync(tokDir, { recursive: true, force: true });
+  const cache = new Map<string, number[]>();
+  const ids = (t: string) => cache.get(t) ?? (cache.set(t, tok.encode(t)), cache.get(t)!); // the same call LanguageModel.embed makes
+  const toIds = (ps: [string, string][]) => ps.map(([a, b]) => [ids(a), ids(b)] as [number[], number[]]);
+  const defs = toIds(train.definitions);
+  const neigh = toIds(train.neighbours);
+  if (defs.length === 0 || neigh.length === 0) throw new UserError(`bake:encoder: the corpus gave ${defs.length} stated paraphrases and ${neigh.length} neighbour pairs; both are needed. Fix: rebuild the corpus (npm run corpus -w @rlllm/tiny-lm)`);
+  log(`pairs: ${defs.length} stated paraphrases, ${neigh.length} neighbours (dev: ${dev.definitions.length}, ${dev.neighbours.length})`);
+  // A batch mixes the two kinds at a fixed share: the pair list holds both, weighted by repetition.
+  const reps = Math.max(1, Math.round((opts.definitionShare / (1 - opts.definitionShare)) * (neigh.length / defs.length)));
+  const pairs = [...neigh, ...Array.from({ length: reps }, () => defs).flat()];
+  const vocabSize = Object.keys((tj as { model: { vocab: Record<string, number> } }).model.vocab).length;
+  const enc = new StaticEncoder({ vocabSize, dim: opts.dim }, opts.seed);
+  const devScore = () => ({
+    definitions: +retrievalAccuracy(enc, ...unzip(toIds(dev.definitions))).toFixed(4),
+    neighbours: +retrievalAccuracy(enc, ...unzip(toIds(dev.neighbours.slice(0, 500)))).toFixed(4),
+  });
+  const before = devScore();
+  const tTrain = performance.now();
+  const { losses, accuracies } = trainEncoder(enc, pairs, opts, (step, loss, acc) => {
+    if ((step + 1) % 500 === 0 || step === 0) log(`step ${step + 1}/${opts.totalSteps}: loss ${loss.toFixed(3)}, in-batch accuracy ${acc.toFixed(3)}`);
+  });
+  const trainSeconds = (performance.now() - tTrain) / 1000;
+  const after = devScore();
+  // A match threshold for users of the encoder (ELLM's open variant), calibrated on held-out stated paraphrases only.
+  const calibration = calibrateThreshold(enc, ...unzip(toIds(dev.definitions)));
+  const every = Math.max(1, Math.floor(losses.length / 50));
+  const info = {
+    kind: 'static sentence encoder (token embeddings, mean pooling, L2 norm), symmetric InfoNCE with in-batch negatives',
+    base: 'rlllm/tiny-gpt tokenizer (lower case, leading space)',
+    data: 'tiny-lm corpus: stated paraphrases ("X means Y") and same-document sentence pairs; every 20th document held out',
+    pairs: { definitions: defs.length, neighbours: neigh.length, devDefinitions: dev.definitions.length, devNeighbours: Math.min(500, dev.neighbours.length) },
+    devRetrievalTop1: { before, after },
+    matchThreshold: { value: +calibration.threshold.toFixed(3), devBalancedAccuracy: +calibration.balancedAccuracy.toFixed(3), on: 'held-out stated paraphrases vs their mismatched pairs' },
+    config: { dim: opts.dim, totalSteps: opts.totalSteps, batchSize: opts.batchSize, learningRate: opts.learningRate, temperature: opts.temperature, definitionShare: opts.definitionShare, seed: opts.seed },
+    trainSeconds: +trainSeconds.toFixed(1),
+    losses: losses.filter((_, i) => i % every === 0).map((l) => +l.toFixed(4)),
+    inBatchAccuracy: accuracies.filter((_, i) => i % every === 0).map((l) => +l.toFixed(3)),
+  };
+  const bytes = exportEncoder(opts.out, enc, gptDir, info);
+  log(`dev top-1 retrieval: stated paraphrases ${before.definitions} → ${after.definitions}, neighbours ${before.neighbours} → ${after.neighbours}`);
+  log(`match threshold ${calibration.threshold.toFixed(3)} (dev balanced accuracy ${calibration.balancedAccuracy.toFixed(3)})`);
+  log(`baked ${opts.out}: ${bytes} bytes, ${((performance.now() - t0) / 1000).toFixed(0)} s (training ${trainSeconds.toFixed(0)} s)`);
+  return info;
+}
+
+const unzip = (ps: [number[], number[]][]): [number[][], number[][]] => [ps.map((p) => p[0]), ps.map((p) => p[1])];
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const opts: EncoderBakeOptions = { ...ENCODER_DEFAULTS, out: encoderModelDir() };
+  const argv = process.argv.slice(2);
+  const numeric: Record<string, keyof EncoderBakeOptions> = { '--steps': 'totalSteps', '--dim': 'dim', '--batch-size': 'batchSize', '--learning-rate': 'learningRate', '--temperature': 'temperature', '--seed': 'seed', '--definition-share': 'definitionShare' };
+  try {
+    for (let i = 0; i < argv.length; i++) {
+      const a = argv[i]!;
+      const v = argv[++i];
+      if (a === '--out') opts.out = path.resolve(v ?? '');
+      else if (numeric[a]) {
+        const n = Number(v);
+        if (!Number.isFinite(n) || n < 0) throw new UserError(`bake:encoder: ${a} ${v}: not a non-negative number. Fix: e.g. ${a} ${ENCODER_DEFAULTS[numeric[a] as keyof typeof ENCODER_DEFAULTS]}`);
+        (opts as unknown as Record<string, number>)[numeric[a]] = n;
+      } else throw new UserError(`bake:encoder: unknown flag ${a}. Fix: use ${[...Object.keys(numeric), '--out DIR'].join(', ')}`);
+    }
+    if (!(opts.definitionShare < 1)) throw new UserError(`bake:encoder: --definition-share ${opts.definitionShare} must be below 1. Fix: e.g. 0.25`);
+    await bakeEncoder(opts);
+  } catch (e) {
+    if (e instanceof UserError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+}

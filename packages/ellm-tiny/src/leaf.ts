@@ -10,8 +10,13 @@ import { EllmConfig, EmbeddingSimilarity, embeddingSimilarity, GoalGenerator, Go
 export const schema = EllmConfig;
 export type Config = EllmConfig;
 
-/** What ELLM's goal suggester and embedder need from --model. */
-const SUGGESTER: RoleNeeds = { flag: '--model', role: "ELLM's goal suggester and embedder", needs: ['logProb', 'embed'], minContext: 128 };
+/** What ELLM's goal suggester needs from --model: scoring (ellm's ranked goals) and generation (ellm-open's). */
+const SUGGESTER: RoleNeeds = { flag: '--model', role: "ELLM's goal suggester", needs: ['logProb', 'generate'], minContext: 128 };
+/** What its sentence encoder needs from --embedder (the paper embeds goals and captions with SentenceBERT). */
+const EMBEDDER: RoleNeeds = { flag: '--embedder', role: "ELLM's sentence encoder", needs: ['embed'] };
+export const DEFAULT_EMBEDDER = 'rlllm/tiny-encoder';
+/** The --embedder spec: a model, or "lm" for --model's own mean-pooled hidden states. */
+const embedderOf = (flags: Record<string, string>) => flags.embedder ?? DEFAULT_EMBEDDER;
 
 const GOALS = CRAFTER_ACHIEVEMENTS.map((a) => a.goal);
 const CAPTIONS = [...CRAFTER_ACHIEVEMENTS.map((a) => a.caption), ...CRAFTER_NOOP_CAPTIONS];
@@ -25,14 +30,17 @@ const SUGGESTION_PROBES = ['You see grass and a tree. You have nothing.', 'You s
 async function llmPieces(config: Config, ctx: SeedContext): Promise<Shared> {
   const shared = await ctx.shared('llm', async () => {
     const lm = await loadModelFor(ctx.model, SUGGESTER);
+    const spec = embedderOf(ctx.flags);
+    const embedder = spec === 'lm' ? await loadModelFor(ctx.model, { ...SUGGESTER, needs: ['embed'] }) : await loadModelFor(spec, EMBEDDER);
     const sim = await likelihoodSimilarity(lm, GOALS, CAPTIONS);
-    const embSim = await embeddingSimilarity(lm, GOALS, CAPTIONS);
-    const probe = { likelihood: similarityProbe(sim, config.threshold), embeddingCosine: similarityProbe(embSim, similarityProbe(embSim, 0).bestThreshold) };
-    const pieces: Shared = { sim, captions: CAPTIONS, goalEmb: await lm.embed(GOALS), suggester: new GoalSuggester(lm, GOALS), generator: new GoalGenerator(lm, config.suggestionTokens), embeddings: new EmbeddingSimilarity(lm) };
+    const embSim = await embeddingSimilarity(embedder, GOALS, CAPTIONS);
+    // The open variant's threshold is set a priori; the probe shows how it separates true matches, and which threshold would separate them best.
+    const probe = { likelihood: similarityProbe(sim, config.threshold), embeddingCosine: similarityProbe(embSim, config.openThreshold) };
+    const pieces: Shared = { sim, captions: CAPTIONS, goalEmb: await embedder.embed(GOALS), suggester: new GoalSuggester(lm, GOALS), generator: new GoalGenerator(lm, config.suggestionTokens), embeddings: new EmbeddingSimilarity(embedder) };
     const examples = Object.fromEntries(await Promise.all(SUGGESTION_PROBES.map(async (o) => [o, (await pieces.suggester!.rank(o)).slice(0, config.goalsPerStep).map((g) => GOALS[g]!)])));
-    return { pieces, probe, examples };
+    return { pieces, probe, examples, embedder: spec === 'lm' ? `${ctx.model} (mean-pooled hidden states)` : spec };
   });
-  ctx.record({ stats: { similarity: shared.probe as unknown as Record<string, Record<string, number>> }, details: { suggestionExamples: shared.examples } });
+  ctx.record({ stats: { similarity: shared.probe as unknown as Record<string, Record<string, number>> }, details: { suggestionExamples: shared.examples, embedder: shared.embedder } });
   return shared.pieces;
 }
 
@@ -92,8 +100,11 @@ export const leaf: Leaf<typeof schema> = {
     quick: { totalSteps: 5000, learningStarts: 500 },
     full: { totalSteps: 20_000 },
   },
+  extraFlags: { '--embedder': `SPEC: the sentence encoder for goals and captions (the agent's goal input; ellm-open's matching): any model that can embed (default ${DEFAULT_EMBEDDER}); "lm" = --model's mean-pooled hidden states` },
   async check(_config, ctx) {
-    await loadModelFor(ctx.model, SUGGESTER); // a model that cannot suggest or embed fails here, before any training
+    // A model that cannot suggest, or an embedder that cannot embed, fails here, before any training.
+    await loadModelFor(ctx.model, embedderOf(ctx.flags) === 'lm' ? { ...SUGGESTER, needs: [...SUGGESTER.needs, 'embed'] } : SUGGESTER);
+    if (embedderOf(ctx.flags) !== 'lm') await loadModelFor(embedderOf(ctx.flags), EMBEDDER);
   },
   variants: () => [
     signal('none', 'baseline', 'ε-greedy DQN with no reward at all'),

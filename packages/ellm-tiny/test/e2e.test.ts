@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Report, runLeaf } from '@rlllm/core';
@@ -23,5 +23,15 @@ describe('ellm-tiny end to end', () => {
     for (const v of ['none', 'novelty', 'ellm', 'ellm-open', 'oracle']) expect(report.variants[v]!.mean).toBeCloseTo(Object.values(stats(v).successRates).reduce((a, r) => a + r.mean, 0), 10);
     expect(stats('oracle').goalFeasibility!.mean).toBe(1); // oracle goals are feasible by construction
     expect(stats('none').goalFeasibility).toBeUndefined();
+  });
+
+  it('a bad --embedder, or an embed-only model as --model, stops before any training with the flag named and no output', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'ellm-bad-'));
+    const missing = join(base, 'no-such-encoder');
+    await expect(runLeaf(leaf, { preset: 'quick', out: join(base, 'a'), quiet: true, extra: { embedder: missing } })).rejects.toThrow(/^--embedder: .*no-such-encoder/);
+    expect(existsSync(join(base, 'a'))).toBe(false);
+    // The sentence encoder can embed but neither score nor generate: it cannot be the goal suggester.
+    await expect(runLeaf(leaf, { preset: 'quick', out: join(base, 'b'), quiet: true, model: 'rlllm/tiny-encoder' })).rejects.toThrow(/--model/);
+    expect(existsSync(join(base, 'b'))).toBe(false);
   });
 });

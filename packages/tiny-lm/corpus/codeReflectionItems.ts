@@ -1,12 +1,15 @@
 /**
- * Held-out items of the premise probe "code after reflection" (src/premiseCode.ts): reward functions
+ * Held-out items of the premise probe "code after reflection" (src/premises.ts): reward functions
  * and reflections that flag one component, never in the corpus. The corpus' reflection documents
  * (codeReflection.ts) are drawn from the library of REWARD_TERMS; these are written apart from it:
  *  - coefficients the corpus never writes (0.8, 0.3, 0.15, 1.5, 0.03, 4.0, 0.25, 40.0, 150.0, …; the
  *    corpus uses COEF, BONUS and the rescaled LITERALS of codeReflection.ts);
  *  - comment phrasings and several component names the corpus never uses (`// lean cost: the pole
  *    should not tilt`, `tiltCost`, `wobbleCost`, `fuelCost`, `timeCost`, `moveCost`, …);
- *  - on the five corpus reward tasks (the leaf's key-door world is four items of 24).
+ *  - on the five corpus reward tasks (the leaf's key-door world is six items of 35);
+ *  - 23 call for shrinking the flagged term (dominant, or large and flat) and 12 for growing it (flat
+ *    and negligible: a small constant beside terms that move); the probe scores balanced accuracy
+ *    over the two, so a model that always makes one change scores 0.5.
  * The numbers are frozen: they were made once with codeReflection.ts's simulation on seeds and
  * progress curves of their own (not the corpus'), and each item's reflection flags exactly its
  * `flagged` component under `diagnose` — `flat` (its printed values never change) or `dominant` (≥ 10×
@@ -388,6 +391,177 @@ export const CODE_REFLECTION_ITEMS: CodeReflectionItem[] = [
       '}',
     components: [['goalBonus', [0, 0.03, 0.06, 0.1]], ['moveCost', [0.4, 0.4, 0.4, 0.4]], ['target', [6.35, 6.25, 5.98, 5.17]], ['distPenalty', [0.44, 0.44, 0.42, 0.36]]],
     score: [0, 0.09, 0.07, 0.18], length: [40, 39, 40, 38], fitness: 0.1,
+  },
+  {
+    id: 'cartpole-tick', task: 'cartpole', flagged: 'tickCredit', flag: 'flat',
+    source:
+      'function reward(obs, action) {\n' +
+      '  // lean cost: the pole should not tilt\n' +
+      '  const tiltCost = 2.5 * Math.abs(obs.theta);\n' +
+      '  // sway cost: a fast swinging pole is about to fall\n' +
+      '  const swayCost = 0.6 * Math.abs(obs.thetaDot);\n' +
+      '  // tick credit: a sliver of reward for every step\n' +
+      '  const tickCredit = 0.025;\n' +
+      '  return tickCredit - tiltCost - swayCost;\n' +
+      '}',
+    components: [['tiltCost', [0.25, 0.23, 0.22, 0.21]], ['swayCost', [0.4, 0.39, 0.38, 0.34]], ['tickCredit', [0.03, 0.03, 0.03, 0.03]]],
+    score: [0, 0, 0.05, 0.09], length: [12, 17, 27, 38], fitness: 0.03,
+  },
+  {
+    id: 'cartpole-keepup', task: 'cartpole', flagged: 'keepUp', flag: 'flat',
+    source:
+      'function reward(obs, action) {\n' +
+      '  // wobble cost: a fast swinging pole is about to fall\n' +
+      '  const wobbleCost = 1.2 * Math.abs(obs.thetaDot);\n' +
+      '  // keep up: a token reward while the episode lasts\n' +
+      '  const keepUp = 0.015;\n' +
+      '  // lean cost: the pole should not tilt\n' +
+      '  const tiltCost = 3.5 * Math.abs(obs.theta);\n' +
+      '  return keepUp - wobbleCost - tiltCost;\n' +
+      '}',
+    components: [['wobbleCost', [0.9, 0.61, 0.6, 0.64]], ['keepUp', [0.02, 0.02, 0.02, 0.02]], ['tiltCost', [0.37, 0.26, 0.25, 0.31]]],
+    score: [0, 0.17, 0.2, 0.06], length: [12, 125, 153, 67], fitness: 0,
+  },
+  {
+    id: 'reach-idle', task: 'reach', flagged: 'stepCredit', flag: 'flat',
+    source:
+      'function reward(obs, action) {\n' +
+      '  // gap cost: the farther from the goal, the worse\n' +
+      '  const dist = Math.hypot(obs.x - obs.goalX, obs.y - obs.goalY);\n' +
+      '  const distPenalty = 1.5 * dist;\n' +
+      '  // step credit: a small constant to keep the agent going\n' +
+      '  const stepCredit = 0.025;\n' +
+      '  // near bonus: a smooth reward that grows close to the goal\n' +
+      '  const closeness = 0.8 * Math.exp(-dist / 0.25);\n' +
+      '  return stepCredit - distPenalty + closeness;\n' +
+      '}',
+    components: [['dist', [0.66, 0.58, 0.47, 0.47]], ['distPenalty', [1, 0.87, 0.71, 0.7]], ['stepCredit', [0.03, 0.03, 0.03, 0.03]], ['closeness', [0.13, 0.17, 0.21, 0.19]]],
+    score: [0.01, 0.12, 0.12, 0.23], length: [102, 95, 94, 85], fitness: 0.21,
+  },
+  {
+    id: 'reach-hover', task: 'reach', flagged: 'presence', flag: 'flat',
+    source:
+      'function reward(obs, action) {\n' +
+      '  // presence: a little reward just for being in the arena\n' +
+      '  const presence = 0.03;\n' +
+      '  // gap cost: the farther from the goal, the worse\n' +
+      '  const dist = Math.hypot(obs.x - obs.goalX, obs.y - obs.goalY);\n' +
+      '  const distPenalty = 2.5 * dist;\n' +
+      '  // slow down: moving fast near the goal overshoots it\n' +
+      '  const speed = Math.hypot(obs.vx, obs.vy);\n' +
+      '  const speedPenalty = 0.7 * speed;\n' +
+      '  return presence - distPenalty - speedPenalty;\n' +
+      '}',
+    components: [['presence', [0.03, 0.03, 0.03, 0.03]], ['dist', [0.63, 0.47, 0.45, 0.53]], ['distPenalty', [1.56, 1.17, 1.12, 1.33]], ['speed', [0.38, 0.33, 0.32, 0.38]], ['speedPenalty', [0.27, 0.23, 0.23, 0.26]]],
+    score: [0, 0.23, 0.26, 0.13], length: [105, 86, 90, 94], fitness: 0.01,
+  },
+  {
+    id: 'mountaincar-tick', task: 'mountaincar', flagged: 'tickCredit', flag: 'flat',
+    source:
+      'function reward(obs, action) {\n' +
+      '  // climb: the higher up the right hill, the better\n' +
+      '  const climb = 0.9 * (obs.position + 1.2);\n' +
+      '  // momentum: speed in either direction builds the swing\n' +
+      '  const speedReward = 6.0 * Math.abs(obs.velocity);\n' +
+      '  // tick credit: a sliver of reward for every step\n' +
+      '  const tickCredit = 0.035;\n' +
+      '  return climb + speedReward + tickCredit;\n' +
+      '}',
+    components: [['climb', [0.64, 0.63, 0.61, 0.61]], ['speedReward', [0.05, 0.06, 0.08, 0.08]], ['tickCredit', [0.04, 0.04, 0.04, 0.04]]],
+    score: [0, 0.07, 0.01, 0], length: [198, 208, 201, 198], fitness: 0,
+  },
+  {
+    id: 'mountaincar-idle', task: 'mountaincar', flagged: 'idleCredit', flag: 'flat',
+    source:
+      'function reward(obs, action) {\n' +
+      '  // idle credit: a constant that does not depend on the car\n' +
+      '  const idleCredit = 0.03;\n' +
+      '  // momentum: speed in either direction builds the swing\n' +
+      '  const speedReward = 8.0 * Math.abs(obs.velocity);\n' +
+      '  // height: reward for getting past the valley floor\n' +
+      '  const heightReward = 2.5 * Math.max(0, obs.position + 0.5);\n' +
+      '  return idleCredit + speedReward + heightReward;\n' +
+      '}',
+    components: [['idleCredit', [0.03, 0.03, 0.03, 0.03]], ['speedReward', [0.06, 0.16, 0.18, 0.1]], ['heightReward', [0.18, 0.4, 0.39, 0.26]]],
+    score: [0, 0.1, 0.21, 0.02], length: [200, 193, 181, 194], fitness: 0,
+  },
+  {
+    id: 'pendulum-tick', task: 'pendulum', flagged: 'holdCredit', flag: 'flat',
+    source:
+      'function reward(obs, action) {\n' +
+      '  // tilt cost: the farther from upright, the worse\n' +
+      '  const anglePenalty = 0.9 * Math.abs(obs.theta);\n' +
+      '  // spin cost: a fast spin is hard to stop\n' +
+      '  const velocityPenalty = 0.3 * Math.abs(obs.thetaDot);\n' +
+      '  // hold credit: a small constant reward per step\n' +
+      '  const holdCredit = 0.04;\n' +
+      '  return holdCredit - anglePenalty - velocityPenalty;\n' +
+      '}',
+    components: [['anglePenalty', [1.44, 1.25, 1.13, 0.91]], ['velocityPenalty', [0.97, 0.91, 0.79, 0.77]], ['holdCredit', [0.04, 0.04, 0.04, 0.04]]],
+    score: [0.01, 0, 0.17, 0.16], length: [198, 200, 191, 209], fitness: 0.18,
+  },
+  {
+    id: 'pendulum-base', task: 'pendulum', flagged: 'baseCredit', flag: 'flat',
+    source:
+      'function reward(obs, action) {\n' +
+      '  // base credit: a token reward each step\n' +
+      '  const baseCredit = 0.015;\n' +
+      '  // tilt cost: the farther from upright, the worse\n' +
+      '  const anglePenalty = 1.3 * obs.theta * obs.theta;\n' +
+      '  // spin cost: a fast spin is hard to stop\n' +
+      '  const spinCost = 0.25 * obs.thetaDot * obs.thetaDot;\n' +
+      '  return baseCredit - anglePenalty - spinCost;\n' +
+      '}',
+    components: [['baseCredit', [0.02, 0.02, 0.02, 0.02]], ['anglePenalty', [4.36, 2.72, 2.02, 3.16]], ['spinCost', [4.13, 2.86, 2.45, 3.21]]],
+    score: [0.01, 0.19, 0.23, 0.06], length: [191, 198, 206, 206], fitness: 0.13,
+  },
+  {
+    id: 'keydoor-tick', task: 'keydoor', flagged: 'stepCredit', flag: 'flat',
+    source:
+      'function reward(obs, action) {\n' +
+      '  // approach: get closer to the key, then to the door\n' +
+      '  const target = obs.hasKey ? obs.distToDoor : obs.distToKey;\n' +
+      '  const distPenalty = 0.3 * target;\n' +
+      '  // key found: a reward for holding the key\n' +
+      '  const keyBonus = obs.hasKey ? 1.5 : 0;\n' +
+      '  // step credit: a small constant to keep the agent going\n' +
+      '  const stepCredit = 0.024;\n' +
+      '  return keyBonus - distPenalty + stepCredit;\n' +
+      '}',
+    components: [['target', [5.79, 5.2, 5.2, 5.76]], ['distPenalty', [1.74, 1.56, 1.56, 1.73]], ['keyBonus', [0.26, 0.26, 0.31, 0.24]], ['stepCredit', [0.02, 0.02, 0.02, 0.02]]],
+    score: [0.01, 0.04, 0.08, 0.09], length: [62, 59, 57, 59], fitness: 0.13,
+  },
+  {
+    id: 'cartpole-center', task: 'cartpole', flagged: 'baseCredit', flag: 'flat',
+    source:
+      'function reward(obs, action) {\n' +
+      '  // base credit: a token reward each step\n' +
+      '  const baseCredit = 0.012;\n' +
+      '  // center cost: the cart should stay near the middle\n' +
+      '  const centerCost = 0.45 * obs.x * obs.x;\n' +
+      '  // lean cost: the pole should not tilt\n' +
+      '  const tiltCost = 1.8 * Math.abs(obs.theta);\n' +
+      '  return baseCredit - centerCost - tiltCost;\n' +
+      '}',
+    components: [['baseCredit', [0.01, 0.01, 0.01, 0.01]], ['centerCost', [0.02, 0.03, 0.04, 0.03]], ['tiltCost', [0.18, 0.13, 0.12, 0.14]]],
+    score: [0.01, 0.26, 0.28, 0.12], length: [12, 131, 187, 92], fitness: 0.04,
+  },
+  {
+    id: 'reach-calm', task: 'reach', flagged: 'tickCredit', flag: 'flat',
+    source:
+      'function reward(obs, action) {\n' +
+      '  // tick credit: a sliver of reward for every step\n' +
+      '  const tickCredit = 0.018;\n' +
+      '  // gap cost: the farther from the goal, the worse\n' +
+      '  const dist = Math.hypot(obs.x - obs.goalX, obs.y - obs.goalY);\n' +
+      '  const distPenalty = 0.9 * dist;\n' +
+      '  // slow down: moving fast near the goal overshoots it\n' +
+      '  const speed = Math.hypot(obs.vx, obs.vy);\n' +
+      '  const speedPenalty = 0.35 * speed;\n' +
+      '  return tickCredit - distPenalty - speedPenalty;\n' +
+      '}',
+    components: [['tickCredit', [0.02, 0.02, 0.02, 0.02]], ['dist', [0.65, 0.57, 0.5, 0.45]], ['distPenalty', [0.59, 0.52, 0.45, 0.4]], ['speed', [0.39, 0.36, 0.35, 0.32]], ['speedPenalty', [0.14, 0.13, 0.12, 0.11]]],
+    score: [0.01, 0.1, 0.11, 0.26], length: [157, 147, 137, 127], fitness: 0.23,
   },
 ];
 

@@ -17,7 +17,8 @@
  *                                      through ELLM's sentence encoder: goal → its caption is the top match
  *   code after reflection eureka       the code model, prompted with a reward reflection that flags
  *                                      one component (eureka's assemblePrompt), prefers the line that
- *                                      rescales it the way the reflection calls for
+ *                                      rescales it the way the reflection calls for (balanced over
+ *                                      shrink/grow items), and more often than with the fitness alone
  *
  * Targets are issue #21's, for the shipped default; `null` where a row is reported for reference.
  */
@@ -303,10 +304,14 @@ export async function codeRows(lm: LanguageModel, items = CODE_REFLECTION_ITEMS)
   const budget = lm.info.contextLength - 32;
   const count = (t: string) => lm.tokenize(t).length;
   const rows: PremiseRow[] = [];
+  // The score is balanced accuracy over the changes the items call for (shrink, grow): a model that
+  // always makes one change scores 0.5 whatever the mix of items, one that reads the reflection 1.
+  const wanted = items.map(wantedChange);
+  const classes = [...new Set(wanted)];
   for (const full of [true, false]) {
-    let right = 0;
+    const right: Record<CodeChange, number> = { shrink: 0, keep: 0, grow: 0 };
     const picks: Record<CodeChange, number> = { shrink: 0, keep: 0, grow: 0 };
-    for (const item of items) {
+    for (const [i, item] of items.entries()) {
       const before = linesThroughFlagged(item).slice(0, -1);
       const tail = [HEADER, ...before].join('\n') + '\n';
       const prompt = assemblePrompt({ reflection: reflectionText(itemReflection(item), full), task: taskLine(item.task), obs: obsLine(item.task) }, tail.slice(0, -1), budget, count) + '\n';
@@ -315,19 +320,31 @@ export async function codeRows(lm: LanguageModel, items = CODE_REFLECTION_ITEMS)
       const lp = await lm.logProb(prompt, changes.map((c) => cands[c]));
       const pick = changes[lp.indexOf(Math.max(...lp))]!;
       picks[pick]++;
-      if (pick === wantedChange(item)) right++;
+      if (pick === wanted[i]) right[pick]++;
     }
+    const perClass = classes.map((c) => `${c} ${right[c]}/${wanted.filter((w) => w === c).length}`).join(', ');
     rows.push({
       premise: `code after reflection: ${full ? 'full reflection' : 'fitness only (control)'}`,
       leaf: 'eureka',
-      measure: 'the flagged term rescaled as the reflection calls for is the likeliest of ×0.1, kept, ×10',
-      value: right / items.length,
+      measure: 'the flagged term rescaled as the reflection calls for is the likeliest of ×0.1, kept, ×10 (balanced accuracy over shrink / grow items)',
+      value: classes.reduce((sum, c) => sum + right[c] / wanted.filter((w) => w === c).length, 0) / classes.length,
       target: full ? 0.7 : null,
       n: items.length,
       chance: 1 / 3,
-      note: `picked: shrink ${picks.shrink}, keep ${picks.keep}, grow ${picks.grow}`,
+      note: `right: ${perClass}; picked: shrink ${picks.shrink}, keep ${picks.keep}, grow ${picks.grow}`,
     });
   }
+  // The premise is that the reflection is read: the full reflection must do better than the fitness alone.
+  const [withIt, without] = rows as [PremiseRow, PremiseRow];
+  rows.push({
+    premise: 'code after reflection: gain over the control',
+    leaf: 'eureka',
+    measure: 'balanced accuracy with the full reflection − with the fitness only (> 0: the reflection is read)',
+    value: withIt.value - without.value,
+    // > 0, written as 0.02: one more item right moves balanced accuracy by 1/(2 × the class's items), ≥ 1/46 here.
+    target: 0.02,
+    n: items.length,
+  });
   return rows;
 }
 

@@ -132,19 +132,24 @@ describe('code after reflection', () => {
       expect(num(c.grow)).toBeGreaterThan(num(c.keep));
     }
   });
-  it('a model that always shrinks is right exactly on the items that call for shrinking, with or without the reflection', async () => {
-    const rows = await codeRows(coder((_p, line) => -num(line)));
-    const shrinkShare = CODE_REFLECTION_ITEMS.filter((it) => wantedChange(it) === 'shrink').length / CODE_REFLECTION_ITEMS.length;
-    expect(rows.map((r) => r.value)).toEqual([shrinkShare, shrinkShare]);
+  it('a model that always shrinks, or always grows, scores 0.5 (balanced accuracy), with or without the reflection', async () => {
+    const nShrink = CODE_REFLECTION_ITEMS.filter((it) => wantedChange(it) === 'shrink').length;
+    const nGrow = CODE_REFLECTION_ITEMS.length - nShrink;
+    const shrinker = await codeRows(coder((_p, line) => -num(line)));
+    expect(shrinker.map((r) => r.value)).toEqual([0.5, 0.5, 0]); // full, control, gain over the control
+    expect(wantedChange(CODE_REFLECTION_ITEMS[0]!)).toBe('shrink'); // so the note lists shrink first
+    expect(shrinker[0]!.note).toBe(`right: shrink ${nShrink}/${nShrink}, grow 0/${nGrow}; picked: shrink ${nShrink + nGrow}, keep 0, grow 0`);
+    const grower = await codeRows(coder((_p, line) => num(line)));
+    expect(grower.map((r) => r.value)).toEqual([0.5, 0.5, 0]);
   });
   it('a model that reads the reflection scores 1 with it, and keeps every coefficient (0) without it', async () => {
     for (const item of CODE_REFLECTION_ITEMS) {
       const c = candidateLines(item);
       // Full reflections print the components' traces; the control prints the fitness alone.
       const lm = coder((prompt, line) => (line === (prompt.includes('task score:') ? c[wantedChange(item)] : c.keep) ? 0 : -1));
-      const [full, control] = await codeRows(lm, [item]);
-      expect([full!.value, control!.value], item.id).toEqual([1, 0]);
-      expect(control!.note).toBe('picked: shrink 0, keep 1, grow 0');
+      const [full, control, gain] = await codeRows(lm, [item]);
+      expect([full!.value, control!.value, gain!.value], item.id).toEqual([1, 0, 1]);
+      expect(control!.note).toBe(`right: ${wantedChange(item)} 0/1; picked: shrink 0, keep 1, grow 0`);
     }
   });
 });

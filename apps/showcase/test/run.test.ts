@@ -4,7 +4,7 @@
  * answers to bad flags.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -135,6 +135,21 @@ describe('runShowcase', () => {
 
   it('the registry lists the 8 leaves of the tree', () => {
     expect(LEAVES.map((l) => l.taxonomy.split(' / ')[0])).toEqual(['RL4LLM', 'RL4LLM', 'RL4LLM', 'LLM4RL', 'LLM4RL', 'LLM4RL', 'RL+LLM', 'RL+LLM']);
+  });
+
+  it('a workspace package counts as built only when the file its entry names exists', () => {
+    const packages = mkdtempSync(join(tmpdir(), 'showcase-pkgs-'));
+    try {
+      const dir = join(packages, 'zz-tiny');
+      mkdirSync(join(dir, 'src'), { recursive: true });
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: '@rlllm/zz-tiny', exports: { '.': { import: './src/index.ts' } } }));
+      const entry = { pkg: 'zz-tiny', taxonomy: 'A / z', studies: '', section: '1' };
+      expect(isBuilt(entry, packages)).toBe(false); // package.json alone: its entry file is missing
+      writeFileSync(join(dir, 'src', 'index.ts'), 'export const leaf = null;\n');
+      expect(isBuilt(entry, packages)).toBe(true);
+    } finally {
+      rmSync(packages, { recursive: true, force: true });
+    }
   });
 
   it('every real leaf is built and its package exports a Leaf of that name with one method', async () => {

@@ -12,26 +12,33 @@
  * document is held out; the report is top-1 retrieval among held-out pairs of each kind, and the
  * cosine threshold that best separates held-out stated paraphrases from mismatched ones.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import { Rng, UserError } from '@rlllm/core';
 import { calibrateThreshold, encoderTokenizerJson, exportEncoder, retrievalAccuracy, StaticEncoder, trainEncoder, type EncoderTrainConfig } from './encoder.ts';
 import { defaultModelDir } from './index.ts';
+import { loadHfTokenizer } from './tokenizer.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const encoderModelDir = () => path.resolve(here, '..', 'baked', 'rlllm', 'tiny-encoder');
 const CORPUS = path.resolve(here, '..', 'corpus', 'corpus.txt');
 
-export interface EncoderBakeOptions extends EncoderTrainConfig {
-  dim: number;
-  /** Share of each batch drawn from stated paraphrases (the rest: sentences of one document). */
-  definitionShare: number;
-  out: string;
-}
+/** Every hyperparameter of the bake, with its default and bounds (the CLI flags are these fields). */
+export const EncoderBakeConfig = z.object({
+  dim: z.number().int().positive().default(128).describe('width of the token table'),
+  totalSteps: z.number().int().positive().default(3000),
+  batchSize: z.number().int().min(2).default(256).describe('positive pairs per step (each is a negative for the others)'),
+  learningRate: z.number().positive().default(0.01),
+  temperature: z.number().positive().default(0.05).describe('InfoNCE τ'),
+  seed: z.number().int().min(0).default(1),
+  definitionShare: z.number().min(0).lt(1).default(0.25).describe('share of each batch drawn from stated paraphrases (the rest: sentences of one document)'),
+});
+export type EncoderBakeOptions = z.infer<typeof EncoderBakeConfig> & EncoderTrainConfig & { out: string };
 
-export const ENCODER_DEFAULTS: Omit<EncoderBakeOptions, 'out'> = { dim: 128, totalSteps: 3000, batchSize: 256, learningRate: 0.01, temperature: 0.05, seed: 1, definitionShare: 0.25 };
+export const ENCODER_DEFAULTS = EncoderBakeConfig.parse({});
 
 const sentencesOf = (doc: string) => doc.split(/(?<=[.?!])\s+(?=["A-Z])/).map((s) => s.trim()).filter((s) => s.length > 0);
 const strip = (s: string) => s.replace(/^["']|["']$/g, '').replace(/[.?!]+$/, '').trim();
@@ -67,20 +74,17 @@ export async function bakeEncoder(opts: EncoderBakeOptions, log: (l: string) => 
   const train = minePairs(docs.filter((_, i) => i % 20 !== 0), rng.fork('train pairs'));
   const dev = minePairs(docs.filter((_, i) => i % 20 === 0), rng.fork('dev pairs'), 1);
   // Tokenize with the encoder's own tokenizer (lower case, leading space), as transformers.js will.
-  const { AutoTokenizer, env } = await import('@huggingface/transformers');
-  env.allowRemoteModels = false;
   const { tokenizer: tj, config: tc } = encoderTokenizerJson(gptDir);
   const tokDir = mkdtempSync(path.join(tmpdir(), 'tiny-encoder-tok-'));
   writeFileSync(path.join(tokDir, 'tokenizer.json'), JSON.stringify(tj));
   writeFileSync(path.join(tokDir, 'tokenizer_config.json'), JSON.stringify(tc));
-  const tok = await AutoTokenizer.from_pretrained(tokDir, { local_files_only: true });
-  rmSync(tokDir, { recursive: true, force: true });
+  const tok = await loadHfTokenizer(tokDir).finally(() => rmSync(tokDir, { recursive: true, force: true }));
   const cache = new Map<string, number[]>();
   const ids = (t: string) => cache.get(t) ?? (cache.set(t, tok.encode(t)), cache.get(t)!); // the same call LanguageModel.embed makes
   const toIds = (ps: [string, string][]) => ps.map(([a, b]) => [ids(a), ids(b)] as [number[], number[]]);
   const defs = toIds(train.definitions);
   const neigh = toIds(train.neighbours);
-  if (defs.length === 0 || neigh.length === 0) throw new UserError(`bake:encoder: the corpus gave ${defs.length} stated paraphrases and ${neigh.length} neighbour pairs; both are needed. Fix: rebuild the corpus (npm run corpus -w @rlllm/tiny-lm)`);
+  if (defs.length === 0 || neigh.length === 0) throw new UserError(`bake:encoder: the corpus gave ${defs.length} stated paraphrases and ${neigh.length} neighbour pairs; both are needed. Fix: rebuild the corpus (npx tsx packages/tiny-lm/corpus/build.ts)`);
   log(`pairs: ${defs.length} stated paraphrases, ${neigh.length} neighbours (dev: ${dev.definitions.length}, ${dev.neighbours.length})`);
   // A batch mixes the two kinds at a fixed share: the pair list holds both, weighted by repetition.
   const reps = Math.max(1, Math.round((opts.definitionShare / (1 - opts.definitionShare)) * (neigh.length / defs.length)));
@@ -122,23 +126,38 @@ export async function bakeEncoder(opts: EncoderBakeOptions, log: (l: string) => 
 
 const unzip = (ps: [number[], number[]][]): [number[][], number[][]] => [ps.map((p) => p[0]), ps.map((p) => p[1])];
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const opts: EncoderBakeOptions = { ...ENCODER_DEFAULTS, out: encoderModelDir() };
-  const argv = process.argv.slice(2);
-  const numeric: Record<string, keyof EncoderBakeOptions> = { '--steps': 'totalSteps', '--dim': 'dim', '--batch-size': 'batchSize', '--learning-rate': 'learningRate', '--temperature': 'temperature', '--seed': 'seed', '--definition-share': 'definitionShare' };
+/** `--steps 10 --out DIR …` → options; a one-line UserError naming the flag for anything else. */
+export function parseEncoderArgs(argv: string[]): EncoderBakeOptions {
+  const flags: Record<string, keyof typeof ENCODER_DEFAULTS> = { '--steps': 'totalSteps', '--dim': 'dim', '--batch-size': 'batchSize', '--learning-rate': 'learningRate', '--temperature': 'temperature', '--seed': 'seed', '--definition-share': 'definitionShare' };
+  const given: Record<string, number> = {};
+  let out = encoderModelDir();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const v = argv[++i];
+    if (a !== '--out' && !flags[a]) throw new UserError(`bake:encoder: unknown flag ${a}. Fix: use ${[...Object.keys(flags), '--out'].join(', ')}`);
+    if (v === undefined || v.startsWith('--')) throw new UserError(`bake:encoder: ${a} needs a value. Fix: e.g. ${a} ${a === '--out' ? 'DIR' : ENCODER_DEFAULTS[flags[a]!]}`);
+    if (a === '--out') out = path.resolve(v);
+    else given[flags[a]!] = Number(v);
+  }
+  const parsed = EncoderBakeConfig.safeParse(given);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const flag = Object.keys(flags).find((f) => flags[f] === issue.path[0])!;
+    throw new UserError(`bake:encoder: ${flag} ${given[issue.path[0] as string]}: ${issue.message}. Fix: e.g. ${flag} ${ENCODER_DEFAULTS[issue.path[0] as keyof typeof ENCODER_DEFAULTS]}`);
+  }
+  // The output is written after minutes of training: check now that it can be.
+  const existing = existsSync(out) ? out : path.dirname(out);
   try {
-    for (let i = 0; i < argv.length; i++) {
-      const a = argv[i]!;
-      const v = argv[++i];
-      if (a === '--out') opts.out = path.resolve(v ?? '');
-      else if (numeric[a]) {
-        const n = Number(v);
-        if (!Number.isFinite(n) || n < 0) throw new UserError(`bake:encoder: ${a} ${v}: not a non-negative number. Fix: e.g. ${a} ${ENCODER_DEFAULTS[numeric[a] as keyof typeof ENCODER_DEFAULTS]}`);
-        (opts as unknown as Record<string, number>)[numeric[a]] = n;
-      } else throw new UserError(`bake:encoder: unknown flag ${a}. Fix: use ${[...Object.keys(numeric), '--out DIR'].join(', ')}`);
-    }
-    if (!(opts.definitionShare < 1)) throw new UserError(`bake:encoder: --definition-share ${opts.definitionShare} must be below 1. Fix: e.g. 0.25`);
-    await bakeEncoder(opts);
+    accessSync(existing, constants.W_OK);
+  } catch {
+    throw new UserError(`bake:encoder: --out ${out}: cannot write into ${existing}. Fix: pass a folder in a writable place`);
+  }
+  return { ...parsed.data, out };
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    await bakeEncoder(parseEncoderArgs(process.argv.slice(2)));
   } catch (e) {
     if (e instanceof UserError) {
       console.error(e.message);

@@ -47,9 +47,15 @@ export interface EncoderTrainConfig {
 export class StaticEncoder {
   readonly E: Float32Array;
 
-  constructor(readonly config: EncoderConfig, seed: number) {
+  /** Random unit-scale rows from `seed`, or the given table (`weights`, V·D numbers). */
+  constructor(readonly config: EncoderConfig, seed: number, weights?: Float32Array) {
     const { vocabSize: V, dim: D } = config;
     this.E = new Float32Array(V * D);
+    if (weights) {
+      if (weights.length !== V * D) throw new Error(`StaticEncoder: ${weights.length} weights for a ${V}×${D} table`);
+      this.E.set(weights);
+      return;
+    }
     const rng = new Rng(seed);
     // Unit-scale random rows: before training every text is a random direction.
     const s = 1 / Math.sqrt(D);
@@ -263,9 +269,7 @@ export function loadEncoder(dir: string): StaticEncoder {
   const model = onnx.ModelProto.decode(readFileSync(path.join(dir, 'onnx', 'model.onnx')));
   const init = model.graph!.initializer![0]!;
   const raw = init.rawData!;
-  const enc = new StaticEncoder({ vocabSize: cfg.vocab_size, dim: cfg.hidden_size }, 0);
-  enc.E.set(new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)));
-  return enc;
+  return new StaticEncoder({ vocabSize: cfg.vocab_size, dim: cfg.hidden_size }, 0, new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength)));
 }
 
 /** Write `dir` as an HF-layout BERT-type feature-extraction folder transformers.js loads with AutoModel. */

@@ -18,7 +18,6 @@ export { loadGpt, readGptConfig, readOnnxWeights } from './loadWeights.ts';
 import { readGptConfig } from './loadWeights.ts';
 export { EOS, bytesToUnicode, encodeCorpus, encodeDocuments, loadHfTokenizer, trainBpe, writeTokenizer, type BpeResult } from './tokenizer.ts';
 
-/** Folder of the baked default model `rlllm/tiny-gpt` (HF layout: config.json, tokenizer files, onnx/model.onnx). */
 /**
  * How closely the two trainers (onnxruntime, tfjs) agree over the whole baked model, relative (core's
  * `relErr`): they sum in different orders, and float32 rounding (≈ 6e-8 per operation) accumulates
@@ -28,6 +27,7 @@ export { EOS, bytesToUnicode, encodeCorpus, encodeDocuments, loadHfTokenizer, tr
  */
 export const WHOLE_MODEL_TOL = 3e-5;
 
+/** Folder of the baked default model `rlllm/tiny-gpt` (HF layout: config.json, tokenizer files, onnx/model.onnx). */
 export function defaultModelDir(): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'baked', 'rlllm', 'tiny-gpt');
 }

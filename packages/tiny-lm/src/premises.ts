@@ -308,6 +308,7 @@ export async function codeRows(lm: LanguageModel, items = CODE_REFLECTION_ITEMS)
   // always makes one change scores 0.5 whatever the mix of items, one that reads the reflection 1.
   const wanted = items.map(wantedChange);
   const classes = [...new Set(wanted)];
+  const nOf = (c: CodeChange) => wanted.filter((w) => w === c).length;
   for (const full of [true, false]) {
     const right: Record<CodeChange, number> = { shrink: 0, keep: 0, grow: 0 };
     const picks: Record<CodeChange, number> = { shrink: 0, keep: 0, grow: 0 };
@@ -322,12 +323,12 @@ export async function codeRows(lm: LanguageModel, items = CODE_REFLECTION_ITEMS)
       picks[pick]++;
       if (pick === wanted[i]) right[pick]++;
     }
-    const perClass = classes.map((c) => `${c} ${right[c]}/${wanted.filter((w) => w === c).length}`).join(', ');
+    const perClass = classes.map((c) => `${c} ${right[c]}/${nOf(c)}`).join(', ');
     rows.push({
       premise: `code after reflection: ${full ? 'full reflection' : 'fitness only (control)'}`,
       leaf: 'eureka',
       measure: 'the flagged term rescaled as the reflection calls for is the likeliest of ×0.1, kept, ×10 (balanced accuracy over shrink / grow items)',
-      value: classes.reduce((sum, c) => sum + right[c] / wanted.filter((w) => w === c).length, 0) / classes.length,
+      value: classes.reduce((sum, c) => sum + right[c] / nOf(c), 0) / classes.length,
       target: full ? 0.7 : null,
       n: items.length,
       chance: 1 / 3,

@@ -12,6 +12,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { minePairs } from '../src/bakeEncoder.ts';
 import { exportEncoder, loadEncoder, retrievalAccuracy, StaticEncoder, trainEncoder } from '../src/encoder.ts';
 import { defaultModelDir } from '../src/index.ts';
+import { loadHfTokenizer } from '../src/tokenizer.ts';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'tiny-encoder-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -64,8 +65,7 @@ describe('static encoder', () => {
     expect(lm.info.capabilities.embed).toBe(true);
     const texts = ['You collected wood.', 'COLLECT wood', 'a'];
     const viaHf = await lm.embed(texts);
-    const { AutoTokenizer } = await import('@huggingface/transformers');
-    const tok = await AutoTokenizer.from_pretrained(dir, { local_files_only: true });
+    const tok = await loadHfTokenizer(dir);
     const ids = texts.map((t) => tok.encode(t));
     // Lower case and a leading space: "COLLECT" and "collect" at the start are one token sequence.
     expect(tok.encode('COLLECT wood')).toEqual(tok.encode('collect wood'));
@@ -101,4 +101,18 @@ describe('bake', () => {
     const a = readFileSync(path.join(tmp, 'bake-a', 'onnx', 'model.onnx'));
     expect(a.equals(readFileSync(path.join(tmp, 'bake-b', 'onnx', 'model.onnx')))).toBe(true);
   }, 120_000);
+});
+
+describe('bake:encoder flags', () => {
+  it('parse into the config, and bad input is a one-line error naming the flag, before any work', async () => {
+    const { parseEncoderArgs, ENCODER_DEFAULTS } = await import('../src/bakeEncoder.ts');
+    const out = path.join(tmp, 'flags-out');
+    expect(parseEncoderArgs(['--steps', '10', '--definition-share', '0.5', '--out', out])).toEqual({ ...ENCODER_DEFAULTS, totalSteps: 10, definitionShare: 0.5, out });
+    expect(() => parseEncoderArgs(['--steps', '0'])).toThrow(/^bake:encoder: --steps 0: .*Fix: e\.g\. --steps 3000$/);
+    expect(() => parseEncoderArgs(['--dim', '2.5'])).toThrow(/^bake:encoder: --dim 2\.5: /);
+    expect(() => parseEncoderArgs(['--definition-share', '1'])).toThrow(/^bake:encoder: --definition-share 1: /);
+    expect(() => parseEncoderArgs(['--out'])).toThrow(/^bake:encoder: --out needs a value/);
+    expect(() => parseEncoderArgs(['--epochs', '3'])).toThrow(/^bake:encoder: unknown flag --epochs/);
+    expect(() => parseEncoderArgs(['--out', '/proc/no-such/enc'])).toThrow(/^bake:encoder: --out \/proc\/no-such\/enc: cannot write/);
+  });
 });

@@ -157,7 +157,24 @@ const transpose = (m: number[][]) => m[0]!.map((_, j) => m.map((row) => row[j]!)
  * all distinct (a repeated text would be its own negative). Adam (β 0.9/0.999, ε 1e-8) with a
  * linear decay to zero; rows absent from a step are not touched (lazy Adam, as for sparse embeddings).
  */
-export function trainEncoder(enc: StaticEncoder, pairs: [number[], number[]][], cfg: EncoderTrainConfig, log?: (step: number, loss: number, accuracy: number) => void): { losses: number[]; accuracies: number[] } {
+/** Positive pairs of one kind, drawn for `share` of each batch. */
+export interface PairPool {
+  pairs: [number[], number[]][];
+  share: number;
+}
+
+/**
+ * Adam on the contrastive loss. `pools`: the kinds of positive pair and the share of each batch each
+ * is drawn from (shares are normalized); a plain pair list is one pool.
+ */
+export function trainEncoder(enc: StaticEncoder, pools: PairPool[] | [number[], number[]][], cfg: EncoderTrainConfig, log?: (step: number, loss: number, accuracy: number) => void): { losses: number[]; accuracies: number[] } {
+  const kinds: PairPool[] = pools.length > 0 && 'share' in (pools[0] as object) ? (pools as PairPool[]).filter((p) => p.pairs.length > 0 && p.share > 0) : [{ pairs: pools as [number[], number[]][], share: 1 }];
+  const totalShare = kinds.reduce((s, p) => s + p.share, 0);
+  const draw = (rng: Rng): [number[], number[]] => {
+    let u = rng.random() * totalShare;
+    const pool = kinds.find((p) => (u -= p.share) < 0) ?? kinds[kinds.length - 1]!;
+    return pool.pairs[rng.int(pool.pairs.length)]!;
+  };
   const D = enc.config.dim;
   const m = new Float32Array(enc.E.length);
   const v = new Float32Array(enc.E.length);
@@ -171,7 +188,7 @@ export function trainEncoder(enc: StaticEncoder, pairs: [number[], number[]][], 
     const b: number[][] = [];
     const seen = new Set<string>();
     for (let tries = 0; a.length < cfg.batchSize && tries < cfg.batchSize * 20; tries++) {
-      const [x, y] = pairs[rng.int(pairs.length)]!;
+      const [x, y] = kinds.length === 1 ? kinds[0]!.pairs[rng.int(kinds[0]!.pairs.length)]! : draw(rng);
       const kx = key(x);
       const ky = key(y);
       if (seen.has(kx) || seen.has(ky) || kx === ky) continue;

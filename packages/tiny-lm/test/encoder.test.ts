@@ -111,6 +111,7 @@ describe('bake:encoder flags', () => {
     expect(() => parseEncoderArgs(['--steps', '0'])).toThrow(/^bake:encoder: --steps 0: .*Fix: e\.g\. --steps 3000$/);
     expect(() => parseEncoderArgs(['--dim', '2.5'])).toThrow(/^bake:encoder: --dim 2\.5: /);
     expect(() => parseEncoderArgs(['--definition-share', '1'])).toThrow(/^bake:encoder: --definition-share 1: /);
+    expect(() => parseEncoderArgs(['--definition-share', '0.5', '--dictionary-share', '0.5'])).toThrow(/^bake:encoder: --dictionary-share 0.5: .*must stay below 1/);
     expect(() => parseEncoderArgs(['--out'])).toThrow(/^bake:encoder: --out needs a value/);
     expect(() => parseEncoderArgs(['--epochs', '3'])).toThrow(/^bake:encoder: unknown flag --epochs/);
     expect(() => parseEncoderArgs(['--out', '/proc/no-such/enc'])).toThrow(/^bake:encoder: --out \/proc\/no-such\/enc: cannot write/);

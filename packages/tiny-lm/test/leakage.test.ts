@@ -11,6 +11,7 @@ import { heldoutPrompts, redTeamHeldoutPrompts } from '@rlllm/env/assistant';
 import { DEV, TEST } from '@rlllm/rlprompt-tiny/data';
 import { DEFAULT_INSTRUCTIONS_FILE, DEV_INSTRUCTIONS_FILE, loadInstructions } from '@rlllm/saycan-tiny/instructions';
 import { CORPUS_DIR } from '../corpus/build.ts';
+import { readDictionary } from '../corpus/dictionary.ts';
 import { HARM_PROBE, PLAN_PROBE, SENTIMENT_PROBE } from '../corpus/premiseItems.ts';
 import { HELDOUT_GOALS, HELDOUT_REVIEWS } from '../corpus/knowledge.ts';
 
@@ -37,5 +38,19 @@ describe('no evaluation item is in the corpus', () => {
     expect(leaks([...SENTIMENT_PROBE, ...HELDOUT_REVIEWS].map((r) => r.text))).toEqual([]);
     expect(leaks(PLAN_PROBE.map((p) => p.text))).toEqual([]);
     expect(leaks(Object.values(HELDOUT_GOALS).flat())).toEqual([]);
+  });
+});
+
+describe("no evaluation item is in the encoder's dictionary (corpus/dictionary.tsv)", () => {
+  it('no item of any list above occurs in a dictionary line', () => {
+    const dict = readDictionary().map(([w, m]) => `${w} ${m}`.toLowerCase()).join('\n');
+    const harm = Object.values(HARM_PROBE).flatMap((h) => [...h.prompts, h.comply, h.refuse]);
+    const items = [
+      ...saycanTexts(DEFAULT_INSTRUCTIONS_FILE), ...saycanTexts(DEV_INSTRUCTIONS_FILE), ...[...DEV, ...TEST].map((e) => e.text),
+      ...[...heldoutPrompts(), ...redTeamHeldoutPrompts()].map((p) => question(p.text)), ...harm,
+      ...[...SENTIMENT_PROBE, ...HELDOUT_REVIEWS].map((r) => r.text), ...PLAN_PROBE.map((p) => p.text), ...Object.values(HELDOUT_GOALS).flat(),
+    ];
+    expect(items.length).toBeGreaterThan(100);
+    expect(items.filter((s) => dict.includes(core(s)))).toEqual([]);
   });
 });

@@ -34,7 +34,7 @@ export const EllmConfig = z.object({
   episodeSteps: z.number().int().min(10).default(100).describe('steps per episode (time limit)'),
   goalsPerStep: z.number().int().min(1).max(12).default(3).describe('k: suggested goals active at each step (ELLM)'),
   threshold: z.number().min(0).max(1).default(0.14).describe('likelihood-similarity threshold of the goal-achieved reward, ellm and oracle (measured on true matches, see README)'),
-  openThreshold: z.number().min(-1).max(1).default(0.71).describe("ellm-open: cosine threshold of goal and caption embeddings — the default embedder's own calibration on held-out corpus paraphrases (tiny-encoder's training.json), not tuned on this env"),
+  openThreshold: z.number().min(-1).max(1).default(0.67).describe("ellm-open: cosine threshold of goal and caption embeddings — the default embedder's own calibration on held-out corpus paraphrases (tiny-encoder's training.json), not tuned on this env"),
   suggestionTokens: z.number().int().min(4).default(24).describe('ellm-open: new tokens the LM may write per suggestion list'),
   noveltyBeta: z.number().min(0).default(0.3).describe('count bonus scale β/√N(s)'),
   // The goal-conditioned agent is core's DQN (its learner and its fields), with this task's settings.

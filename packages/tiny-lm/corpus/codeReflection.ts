@@ -22,7 +22,10 @@
  * — exactly the layout of eureka's `assemblePrompt` (reflection, task line, obs line, function) and
  * the text of its `reflect()` (test/codeReflection.test.ts compares them). A quarter of the documents
  * carry only `Reward reflection: task fitness: x` (the no-reflection ablation's feedback) before the
- * same revision, so the model sees both and the reflection is what tells them apart.
+ * same revision, so the model sees both and the reflection is what tells them apart. So that the
+ * code alone does not tell it either, the old rewards' coefficients are scaled by one common factor
+ * per reward (REWARD_SCALES) and some set ten times off on their own (TERM_JITTER): whether a term
+ * dominates is then read from its values beside the others', not from the size of its coefficient.
  *
  * Where the numbers come from: no training. Each task has a simple generative model of what the
  * agent sees at a level of training progress p ∈ [0, 1] (a key-door agent that holds the key more
@@ -80,12 +83,39 @@ export function makePart(term: RewardTerm, r: Prng, coef = r.pick(COEF)): Part {
   return { term, comment, template, coef: m[1]!, weight: null };
 }
 
-/** A reward in the corpus' style: the task's core terms and 1–3 others, in the library's order. */
-export function randomSpec(r: Prng, task: RewardTaskId): RewardSpec {
+/**
+ * Scales of the rewards that reflections are written about. The corpus' own rewards draw each
+ * coefficient from a narrow range per kind of term (COEF, BONUS), so a coefficient's size nearly
+ * tells whether its term will dominate or be negligible, and a reader of the code alone can guess
+ * the revision (measured: the coefficient alone picks shrink vs grow at balanced accuracy 0.89).
+ * Scaling all coefficients of a reward by one common factor keeps their ratios — what the
+ * reflection shows — and takes that cue away: only the term's values beside the others' tell
+ * whether it should shrink or grow.
+ */
+export const REWARD_SCALES = [0.01, 0.1, 1, 10, 100];
+/**
+ * Share of terms whose coefficient is also set ten times off on its own, so that a term dominates
+ * or becomes negligible in more rewards than the library's ranges give (a negligible term, the
+ * case for growing one, is otherwise rare: 161 of 6000 documents).
+ */
+export const TERM_JITTER = 0.3;
+
+/** The literal nearest (in ratio) to `x`. */
+const nearestLiteral = (x: number): string => LITERALS.reduce((b, l) => (Math.abs(Math.log(Number(l) / x)) < Math.abs(Math.log(Number(b) / x)) ? l : b));
+
+/**
+ * A reward in the corpus' style: the task's core terms and 1–3 others, in the library's order.
+ * `scaled`: every coefficient (a bonus's value included) multiplied by one factor from REWARD_SCALES.
+ */
+export function randomSpec(r: Prng, task: RewardTaskId, scaled = false): RewardSpec {
   const terms = REWARD_TERMS[task];
   const core = terms.filter((t) => t.core);
   const extra = r.sample(terms.filter((t) => !t.core), r.range(1, Math.min(3, terms.length - core.length)));
-  const parts = terms.filter((t) => core.includes(t) || extra.includes(t)).map((t) => makePart(t, r));
+  const scale = scaled ? r.pick(REWARD_SCALES) : 1;
+  const parts = terms
+    .filter((t) => core.includes(t) || extra.includes(t))
+    .map((t) => makePart(t, r))
+    .map((p) => (scaled && p.coef !== null ? { ...p, coef: nearestLiteral(Number(p.coef) * scale * (r.chance(TERM_JITTER) ? r.pick([0.1, 10]) : 1)) } : p));
   return { task, parts, total: r.chance(0.4) };
 }
 
@@ -433,7 +463,7 @@ export interface ReflectionDoc {
  */
 export function reflectionDoc(r: Prng, fullShare = 0.75): ReflectionDoc {
   const task = r.pick(REWARD_TASK_IDS);
-  const before = randomSpec(r, task);
+  const before = randomSpec(r, task, true);
   const shaped = before.parts.some((p) => SHAPING[task].includes(p.term.name));
   // How training went: rewards without shaping toward the next subgoal get stuck more often.
   const course = r.pick<Course>(shaped ? ['rising', 'rising', 'rising', 'slow', 'slow', 'peak', 'stuck'] : ['stuck', 'stuck', 'stuck', 'slow', 'slow', 'rising', 'peak']);

@@ -1,7 +1,8 @@
 /**
  * Bake `rlllm/tiny-encoder` (encoder.ts): a static sentence encoder trained contrastively on pairs
  * mined from the tiny-lm corpus — the same text the GPT is pretrained on, which is already free of
- * every leaf's evaluation and probe items (heldOut.ts; tested). `npm run bake:encoder -w @rlllm/tiny-lm`.
+ * every leaf's evaluation and probe items (heldOut.ts; tested) — and on a dictionary of common words
+ * (corpus/dictionary.tsv, also checked free of them). `npm run bake:encoder -w @rlllm/tiny-lm`.
  *
  * Positive pairs, three kinds (all general: no pattern names a game, an object or a leaf):
  *   1. stated paraphrases — a sentence "X means Y" / "X means the same as Y" / "X means that Y"

@@ -152,11 +152,6 @@ function softmax(row: number[]): number[] {
 
 const transpose = (m: number[][]) => m[0]!.map((_, j) => m.map((row) => row[j]!));
 
-/**
- * Train `enc` on positive pairs of token-id lists. Each step draws `batchSize` pairs whose texts are
- * all distinct (a repeated text would be its own negative). Adam (β 0.9/0.999, ε 1e-8) with a
- * linear decay to zero; rows absent from a step are not touched (lazy Adam, as for sparse embeddings).
- */
 /** Positive pairs of one kind, drawn for `share` of each batch. */
 export interface PairPool {
   pairs: [number[], number[]][];
@@ -164,8 +159,11 @@ export interface PairPool {
 }
 
 /**
- * Adam on the contrastive loss. `pools`: the kinds of positive pair and the share of each batch each
- * is drawn from (shares are normalized); a plain pair list is one pool.
+ * Train `enc` on positive pairs of token-id lists. `pools`: the kinds of positive pair and the share
+ * of each batch each is drawn from (shares are normalized); a plain pair list is one pool. Each step
+ * draws `batchSize` pairs whose texts are all distinct (a repeated text would be its own negative).
+ * Adam (β 0.9/0.999, ε 1e-8) with a linear decay to zero; rows absent from a step are not touched
+ * (lazy Adam, as for sparse embeddings).
  */
 export function trainEncoder(enc: StaticEncoder, pools: PairPool[] | [number[], number[]][], cfg: EncoderTrainConfig, log?: (step: number, loss: number, accuracy: number) => void): { losses: number[]; accuracies: number[] } {
   const kinds: PairPool[] = pools.length > 0 && 'share' in (pools[0] as object) ? (pools as PairPool[]).filter((p) => p.pairs.length > 0 && p.share > 0) : [{ pairs: pools as [number[], number[]][], share: 1 }];
@@ -304,7 +302,7 @@ export function exportEncoder(dir: string, enc: StaticEncoder, gptDir: string, t
     max_position_embeddings: 512,
     type_vocab_size: 1,
     pad_token_id: enc.config.vocabSize - 1,
-    _comment: 'rlllm/tiny-encoder: static token embeddings (mean pooling), trained contrastively on tiny-lm corpus pairs; no transformer layers',
+    _comment: 'rlllm/tiny-encoder: static token embeddings (mean pooling), trained contrastively on tiny-lm corpus pairs and a WordNet dictionary; no transformer layers',
   };
   writeFileSync(path.join(dir, 'config.json'), `${JSON.stringify(config, null, 1)}\n`);
   writeFileSync(path.join(dir, 'tokenizer.json'), JSON.stringify(tokenizer));

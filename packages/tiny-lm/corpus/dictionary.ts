@@ -22,7 +22,7 @@
  * dictionary.tsv): "WordNet Release 3.0 ... THIS SOFTWARE AND DATABASE IS PROVIDED "AS IS" AND
  * PRINCETON UNIVERSITY MAKES NO REPRESENTATIONS OR WARRANTIES, EXPRESS OR IMPLIED."
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -116,6 +116,12 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   const out = path.resolve(flag('--out', DICTIONARY));
   if (!existsSync(path.join(dir, 'index.noun'))) {
     console.error(`dictionary: --wordnet ${dir}: no WordNet database there (index.noun). Fix: apt-get install wordnet-base, or pass --wordnet DIR`);
+    process.exit(1);
+  }
+  try {
+    accessSync(path.dirname(out), constants.W_OK);
+  } catch {
+    console.error(`dictionary: --out ${out}: cannot write into ${path.dirname(out)}. Fix: pass a file in a writable folder`);
     process.exit(1);
   }
   const pairs = dictionaryPairs(dir);

@@ -31,7 +31,8 @@ async function llmPieces(config: Config, ctx: SeedContext): Promise<Shared> {
   const shared = await ctx.shared('llm', async () => {
     const lm = await loadModelFor(ctx.model, SUGGESTER);
     const spec = embedderOf(ctx.flags);
-    const embedder = spec === 'lm' ? await loadModelFor(ctx.model, { ...SUGGESTER, needs: ['embed'] }) : await loadModelFor(spec, EMBEDDER);
+    // "lm": the suggester's own pooled states (check() made sure it can embed) — the same loaded model.
+    const embedder = spec === 'lm' ? lm : await loadModelFor(spec, EMBEDDER);
     const sim = await likelihoodSimilarity(lm, GOALS, CAPTIONS);
     const embSim = await embeddingSimilarity(embedder, GOALS, CAPTIONS);
     // The open variant's threshold is set a priori; the probe shows how it separates true matches, and which threshold would separate them best.

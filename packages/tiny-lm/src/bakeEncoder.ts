@@ -86,7 +86,9 @@ export async function bakeEncoder(opts: EncoderBakeOptions, log: (l: string) => 
   const heldWord = new Set(words.filter((_, i) => i % 20 === 0));
   const dictTrain = dictionary.filter(([w]) => !heldWord.has(w));
   // Dev: one pair per held-out word (its first: the most frequent sense's definition), 500 of them.
-  const dictDev = words.filter((w) => heldWord.has(w)).slice(0, 500).map((w) => dictionary.find(([x]) => x === w)!);
+  const firstPair = new Map<string, [string, string]>();
+  for (const pair of dictionary) if (!firstPair.has(pair[0])) firstPair.set(pair[0], pair);
+  const dictDev = words.filter((w) => heldWord.has(w)).slice(0, 500).map((w) => firstPair.get(w)!);
   // Tokenize with the encoder's own tokenizer (lower case, leading space), as transformers.js will.
   const { tokenizer: tj, config: tc } = encoderTokenizerJson(gptDir);
   const tokDir = mkdtempSync(path.join(tmpdir(), 'tiny-encoder-tok-'));

@@ -24,6 +24,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import onnxProto from 'onnx-proto';
 import { Rng } from '@rlllm/core';
+import { valueInfo } from './exportOnnx.ts';
 
 const { onnx } = onnxProto;
 
@@ -160,13 +161,14 @@ export interface PairPool {
 
 /**
  * Train `enc` on positive pairs of token-id lists. `pools`: the kinds of positive pair and the share
- * of each batch each is drawn from (shares are normalized); a plain pair list is one pool. Each step
+ * of each batch each is drawn from (shares are normalized; empty pools are skipped). Each step
  * draws `batchSize` pairs whose texts are all distinct (a repeated text would be its own negative).
  * Adam (β 0.9/0.999, ε 1e-8) with a linear decay to zero; rows absent from a step are not touched
  * (lazy Adam, as for sparse embeddings).
  */
-export function trainEncoder(enc: StaticEncoder, pools: PairPool[] | [number[], number[]][], cfg: EncoderTrainConfig, log?: (step: number, loss: number, accuracy: number) => void): { losses: number[]; accuracies: number[] } {
-  const kinds: PairPool[] = pools.length > 0 && 'share' in (pools[0] as object) ? (pools as PairPool[]).filter((p) => p.pairs.length > 0 && p.share > 0) : [{ pairs: pools as [number[], number[]][], share: 1 }];
+export function trainEncoder(enc: StaticEncoder, pools: PairPool[], cfg: EncoderTrainConfig, log?: (step: number, loss: number, accuracy: number) => void): { losses: number[]; accuracies: number[] } {
+  const kinds = pools.filter((p) => p.pairs.length > 0 && p.share > 0);
+  if (kinds.length === 0) throw new Error('trainEncoder: no positive pairs');
   const totalShare = kinds.reduce((s, p) => s + p.share, 0);
   const draw = (rng: Rng): [number[], number[]] => {
     let u = rng.random() * totalShare;
@@ -186,7 +188,7 @@ export function trainEncoder(enc: StaticEncoder, pools: PairPool[] | [number[], 
     const b: number[][] = [];
     const seen = new Set<string>();
     for (let tries = 0; a.length < cfg.batchSize && tries < cfg.batchSize * 20; tries++) {
-      const [x, y] = kinds.length === 1 ? kinds[0]!.pairs[rng.int(kinds[0]!.pairs.length)]! : draw(rng);
+      const [x, y] = draw(rng);
       const kx = key(x);
       const ky = key(y);
       if (seen.has(kx) || seen.has(ky) || kx === ky) continue;
@@ -265,14 +267,13 @@ export function buildEncoderOnnx(enc: StaticEncoder): Uint8Array {
   const { vocabSize: V, dim: D } = enc.config;
   const FLOAT = onnx.TensorProto.DataType.FLOAT;
   const INT64 = onnx.TensorProto.DataType.INT64;
-  const io = (name: string, elemType: number, dims: (string | number)[]) => ({ name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) } } } });
   const weights = { name: 'embeddings.word_embeddings.weight', dataType: FLOAT, dims: [V, D], rawData: new Uint8Array(enc.E.buffer.slice(enc.E.byteOffset, enc.E.byteOffset + enc.E.byteLength)) };
   const graph = {
     name: 'static-encoder',
     node: [{ opType: 'Gather', input: ['embeddings.word_embeddings.weight', 'input_ids'], output: ['last_hidden_state'], name: 'Gather_0', attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }] }],
     initializer: [weights],
-    input: [io('input_ids', INT64, ['batch_size', 'sequence_length']), io('attention_mask', INT64, ['batch_size', 'sequence_length'])],
-    output: [io('last_hidden_state', FLOAT, ['batch_size', 'sequence_length', D])],
+    input: [valueInfo('input_ids', INT64, ['batch_size', 'sequence_length']), valueInfo('attention_mask', INT64, ['batch_size', 'sequence_length'])],
+    output: [valueInfo('last_hidden_state', FLOAT, ['batch_size', 'sequence_length', D])],
   };
   const model = { irVersion: 8, opsetImport: [{ domain: '', version: 17 }], producerName: 'rlllm-tiny-lm', graph };
   return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();

@@ -75,7 +75,8 @@ class GraphBuilder {
   }
 }
 
-function valueInfo(name: string, elemType: number, dims: Dim[]): OnnxTypes.IValueInfoProto {
+/** A graph input or output: its element type and shape (numbers fixed, strings named dimensions). */
+export function valueInfo(name: string, elemType: number, dims: Dim[]): OnnxTypes.IValueInfoProto {
   return {
     name,
     type: {

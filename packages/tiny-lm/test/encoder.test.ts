@@ -51,7 +51,7 @@ describe('static encoder', () => {
     const a = pairs.map((p) => p[0]);
     const b = pairs.map((p) => p[1]);
     const before = retrievalAccuracy(enc, a, b);
-    trainEncoder(enc, pairs, { totalSteps: 300, batchSize: 4, learningRate: 0.05, temperature: 0.1, seed: 2 });
+    trainEncoder(enc, [{ pairs, share: 1 }], { totalSteps: 300, batchSize: 4, learningRate: 0.05, temperature: 0.1, seed: 2 });
     expect(before).toBeLessThan(0.5);
     expect(retrievalAccuracy(enc, a, b)).toBe(1);
   });

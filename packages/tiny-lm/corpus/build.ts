@@ -785,15 +785,16 @@ export const REFLECTION_DOC_SHARE = 0.5;
  * from `seed` and de-duplicated: half reward reflection → revised reward documents (Eureka's
  * reflection followed by code, codeReflection.ts), half the corpus' two code document kinds —
  * reward functions for the five tasks and reward reflection notes, in the corpus' ratio (220 : 60).
- * Documents holding a held-out item of the "code after reflection" probe are dropped.
+ * Documents holding a held-out item of the "code after reflection" probe are dropped. `rescaled`
+ * false: the reflections' old rewards keep the library's coefficient ranges (reflectionDoc).
  */
-export function codeDocuments(seed: number, n: number): string[] {
+export function codeDocuments(seed: number, n: number, rescaled = true): string[] {
   const r = new Prng(seed);
   const seen = new Set<string>();
   const leak = codeReflectionLeak();
   const docs: string[] = [];
   for (let i = 0; i < n * 4 && docs.length < n; i++) {
-    const doc = (r.chance(REFLECTION_DOC_SHARE) ? reflectionDoc(r).text : r.chance(220 / 280) ? rewardDoc(r) : rewardReflectionDoc(r)).replace(/(\S) {2,}/g, '$1 ').trim();
+    const doc = (r.chance(REFLECTION_DOC_SHARE) ? reflectionDoc(r, { rescaled }).text : r.chance(220 / 280) ? rewardDoc(r) : rewardReflectionDoc(r)).replace(/(\S) {2,}/g, '$1 ').trim();
     if (seen.has(doc) || leak(doc) !== null) continue;
     seen.add(doc);
     docs.push(doc);

@@ -41,6 +41,8 @@
  * or the term left out of the sum): Eureka's mutations keep the first lines of the best reward
  * (eureka.ts), so a term the model cannot rewrite any more can still be reweighted in the return.
  */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { COEF, Prng, REWARD_TERMS, checkRewardCode, type RewardTerm } from './build.ts';
 import { REWARD_TASKS, type RewardTaskId } from './knowledge.ts';
 import { codeReflectionHeldOut } from './codeReflectionItems.ts';
@@ -100,22 +102,20 @@ export const REWARD_SCALES = [0.01, 0.1, 1, 10, 100];
  */
 export const TERM_JITTER = 0.3;
 
-/** The literal nearest (in ratio) to `x`. */
-const nearestLiteral = (x: number): string => LITERALS.reduce((b, l) => (Math.abs(Math.log(Number(l) / x)) < Math.abs(Math.log(Number(b) / x)) ? l : b));
-
 /**
  * A reward in the corpus' style: the task's core terms and 1–3 others, in the library's order.
- * `scaled`: every coefficient (a bonus's value included) multiplied by one factor from REWARD_SCALES.
+ * `rescaled`: every coefficient (a bonus's value included) multiplied by one factor from
+ * REWARD_SCALES, and some by 0.1 or 10 more (TERM_JITTER).
  */
-export function randomSpec(r: Prng, task: RewardTaskId, scaled = false): RewardSpec {
+export function randomSpec(r: Prng, task: RewardTaskId, rescaled = false): RewardSpec {
   const terms = REWARD_TERMS[task];
   const core = terms.filter((t) => t.core);
   const extra = r.sample(terms.filter((t) => !t.core), r.range(1, Math.min(3, terms.length - core.length)));
-  const scale = scaled ? r.pick(REWARD_SCALES) : 1;
+  const scale = rescaled ? r.pick(REWARD_SCALES) : 1;
   const parts = terms
     .filter((t) => core.includes(t) || extra.includes(t))
     .map((t) => makePart(t, r))
-    .map((p) => (scaled && p.coef !== null ? { ...p, coef: nearestLiteral(Number(p.coef) * scale * (r.chance(TERM_JITTER) ? r.pick([0.1, 10]) : 1)) } : p));
+    .map((p) => (rescaled && p.coef !== null ? { ...p, coef: nearestLiteral(Number(p.coef) * scale * (r.chance(TERM_JITTER) ? r.pick([0.1, 10]) : 1)) } : p));
   return { task, parts, total: r.chance(0.4) };
 }
 
@@ -369,11 +369,12 @@ export function diagnose(f: Reflection, terms: string[]): Diagnosis {
 
 /** Literals a rescaled coefficient takes (the probe's held-out coefficients are none of these). */
 const LITERALS = ['0.001', '0.002', '0.005', '0.01', '0.02', '0.05', '0.1', '0.2', '0.5', '1.0', '2.0', '5.0', '10.0', '20.0', '50.0', '100.0', '1000.0'];
+/** The literal of `among` nearest (in ratio) to `x`. */
+const nearestLiteral = (x: number, among = LITERALS): string => among.reduce((b, l) => (Math.abs(Math.log(Number(l) / x)) < Math.abs(Math.log(Number(b) / x)) ? l : b));
+
 /** The literal nearest (in ratio) to `coef × factor`, never `coef` itself. */
 export function scaled(coef: string, factor: number): string {
-  const target = Number(coef) * factor;
-  const others = LITERALS.filter((l) => Number(l) !== Number(coef));
-  return others.reduce((b, l) => (Math.abs(Math.log(Number(l) / target)) < Math.abs(Math.log(Number(b) / target)) ? l : b));
+  return nearestLiteral(Number(coef) * factor, LITERALS.filter((l) => Number(l) !== Number(coef)));
 }
 
 const clonePart = (p: Part): Part => ({ ...p });
@@ -460,10 +461,12 @@ export interface ReflectionDoc {
  * One document: an old reward (never shown), its simulated training as a reflection (or only its
  * fitness, `fullShare` of the time the whole reflection), the task line, the obs line (60%), and
  * the revised reward. The task is drawn uniformly from the five: the key-door share is a fifth.
+ * `rescaled` false: the old reward keeps the library's coefficient ranges (no REWARD_SCALES), the
+ * documents the first tiny-coder was trained on.
  */
-export function reflectionDoc(r: Prng, fullShare = 0.75): ReflectionDoc {
+export function reflectionDoc(r: Prng, { fullShare = 0.75, rescaled = true }: { fullShare?: number; rescaled?: boolean } = {}): ReflectionDoc {
   const task = r.pick(REWARD_TASK_IDS);
-  const before = randomSpec(r, task, true);
+  const before = randomSpec(r, task, rescaled);
   const shaped = before.parts.some((p) => SHAPING[task].includes(p.term.name));
   // How training went: rewards without shaping toward the next subgoal get stuck more often.
   const course = r.pick<Course>(shaped ? ['rising', 'rising', 'rising', 'slow', 'slow', 'peak', 'stuck'] : ['stuck', 'stuck', 'stuck', 'slow', 'slow', 'rising', 'peak']);
@@ -477,6 +480,31 @@ export function reflectionDoc(r: Prng, fullShare = 0.75): ReflectionDoc {
   return { text, task, full, revision, before };
 }
 
+/**
+ * How much the old coefficient alone tells the revision: over `n` documents from `seed` whose revision
+ * shrinks or grows a term at a coefficient, the best balanced accuracy of one threshold on that
+ * term's coefficient (shrink at or above it). 0.5: no cue; 1: the code alone decides.
+ */
+export function coefficientCue(seed: number, n: number, rescaled: boolean): { balancedAccuracy: number; rescalings: number } {
+  const r = new Prng(seed);
+  const rows: { x: number; shrink: boolean }[] = [];
+  for (let i = 0; i < n; i++) {
+    const d = reflectionDoc(r, { rescaled });
+    if (!d.full || (d.revision.action !== 'shrink' && d.revision.action !== 'grow')) continue;
+    const name = (d.revision.diagnosis as { name: string }).name;
+    const coef = d.before.parts.find((p) => p.term.name === name)!.coef;
+    if (coef !== null) rows.push({ x: Number(coef), shrink: d.revision.action === 'shrink' });
+  }
+  const nShrink = rows.filter((q) => q.shrink).length;
+  let best = 0.5;
+  for (const t of new Set(rows.map((q) => q.x))) {
+    const tpr = rows.filter((q) => q.shrink && q.x >= t).length / nShrink;
+    const tnr = rows.filter((q) => !q.shrink && q.x < t).length / (rows.length - nShrink);
+    best = Math.max(best, (tpr + tnr) / 2);
+  }
+  return { balancedAccuracy: best, rescalings: rows.length };
+}
+
 /** A matcher for the probe's held-out items (codeReflectionItems.ts): the corpus drops documents that contain one. */
 export function codeReflectionLeak(): (doc: string) => string | null {
   const forms = codeReflectionHeldOut().map((s) => s.toLowerCase());
@@ -484,4 +512,15 @@ export function codeReflectionLeak(): (doc: string) => string | null {
     const low = doc.toLowerCase();
     return forms.find((f) => low.includes(f)) ?? null;
   };
+}
+
+// `npx tsx packages/tiny-lm/corpus/codeReflection.ts`: the coefficient cue of the coder's reflection
+// documents, with and without REWARD_SCALES (6000 documents, seeds 2 and 5).
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  for (const seed of [2, 5]) {
+    for (const rescaled of [false, true]) {
+      const c = coefficientCue(seed, 6000, rescaled);
+      console.log(`seed ${seed}, ${rescaled ? 'rescaled (the committed coder)' : 'library ranges (the first coder)'}: the coefficient alone picks shrink vs grow at balanced accuracy ${c.balancedAccuracy.toFixed(3)} (${c.rescalings} rescalings)`);
+    }
+  }
 }

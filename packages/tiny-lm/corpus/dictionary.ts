@@ -16,6 +16,8 @@
  *   apt-get install wordnet-base                       # Debian: /usr/share/wordnet
  *   npx tsx packages/tiny-lm/corpus/dictionary.ts      # writes corpus/dictionary.tsv
  *   flags: --wordnet DIR (/usr/share/wordnet)  --out FILE
+ *          --corpus-out FILE  instead: corpus.txt followed by the dictionary as documents (the
+ *                             planning experiment in tiny-lm's README)
  *
  * WordNet 3.0 Copyright 2006 by Princeton University. All rights reserved. Its license permits use,
  * copying and distribution of the database and derived works with this notice (see the header of
@@ -106,25 +108,47 @@ export function readDictionary(file = DICTIONARY): [string, string][] {
     .map((l) => l.split('\t') as [string, string]);
 }
 
+/**
+ * The dictionary as corpus documents, one per word ("Dig means turn up, loosen, or remove earth. Dig
+ * means delve. …"): the form in which tiny-lm README's planning experiment added it to corpus.txt.
+ */
+export function dictionaryDocuments(pairs = readDictionary()): string[] {
+  const byWord = new Map<string, string[]>();
+  for (const [w, m] of pairs) (byWord.get(w) ?? byWord.set(w, []).get(w)!).push(m);
+  const cap = (t: string) => t.charAt(0).toUpperCase() + t.slice(1);
+  return [...byWord].map(([w, ms]) => ms.map((m) => `${cap(w)} means ${m.replace(/[.;]+$/, '')}.`).join(' '));
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2);
-  const flag = (name: string, fallback: string) => {
-    const i = args.indexOf(name);
-    return i < 0 ? fallback : args[i + 1] ?? fallback;
-  };
-  const dir = flag('--wordnet', '/usr/share/wordnet');
-  const out = path.resolve(flag('--out', DICTIONARY));
-  if (!existsSync(path.join(dir, 'index.noun'))) {
-    console.error(`dictionary: --wordnet ${dir}: no WordNet database there (index.noun). Fix: apt-get install wordnet-base, or pass --wordnet DIR`);
+  const fail = (line: string) => {
+    console.error(`dictionary: ${line}`);
     process.exit(1);
+  };
+  const o: Record<string, string> = { '--wordnet': '/usr/share/wordnet', '--out': DICTIONARY };
+  const argv = process.argv.slice(2);
+  for (let i = 0; i < argv.length; i += 2) {
+    const [a, v] = [argv[i]!, argv[i + 1]];
+    if (!['--wordnet', '--out', '--corpus-out'].includes(a)) fail(`unknown flag ${a}. Fix: use --wordnet DIR, --out FILE or --corpus-out FILE`);
+    if (v === undefined || v.startsWith('--')) fail(`${a} needs a value. Fix: e.g. ${a} ${a === '--wordnet' ? '/usr/share/wordnet' : '/tmp/out.txt'}`);
+    o[a] = v!;
   }
+  const corpusOut = o['--corpus-out'];
+  const out = path.resolve(corpusOut ?? o['--out']!);
   try {
     accessSync(path.dirname(out), constants.W_OK);
   } catch {
-    console.error(`dictionary: --out ${out}: cannot write into ${path.dirname(out)}. Fix: pass a file in a writable folder`);
-    process.exit(1);
+    fail(`${corpusOut ? '--corpus-out' : '--out'} ${out}: cannot write into ${path.dirname(out)}. Fix: pass a file in a writable folder`);
   }
-  const pairs = dictionaryPairs(dir);
-  writeFileSync(out, `${[...NOTICE, ...pairs.map(([a, b]) => `${a}\t${b}`)].join('\n')}\n`);
-  console.log(`${out}: ${pairs.length} pairs for ${new Set(pairs.map((p) => p[0])).size} words`);
+  if (corpusOut) {
+    // corpus.txt followed by the committed dictionary as documents (no WordNet needed).
+    const docs = dictionaryDocuments();
+    writeFileSync(out, `${readFileSync(path.join(here, 'corpus.txt'), 'utf8').trimEnd()}\n\n${docs.join('\n\n')}\n`);
+    console.log(`${out}: corpus.txt and ${docs.length} dictionary documents`);
+  } else {
+    const dir = o['--wordnet']!;
+    if (!existsSync(path.join(dir, 'index.noun'))) fail(`--wordnet ${dir}: no WordNet database there (index.noun). Fix: apt-get install wordnet-base, or pass --wordnet DIR`);
+    const pairs = dictionaryPairs(dir);
+    writeFileSync(out, `${[...NOTICE, ...pairs.map(([a, b]) => `${a}\t${b}`)].join('\n')}\n`);
+    console.log(`${out}: ${pairs.length} pairs for ${new Set(pairs.map((p) => p[0])).size} words`);
+  }
 }

@@ -13,6 +13,8 @@
  * context. Deterministic given the seeds and the trainer (train.ts).
  *
  * Flags: --steps N (300)  --docs N (3000)  --seed N (2)  --trainer ort|tfjs (ort)  --out DIR
+ *        --rescale-rewards on|off (on; off: the reflections' old rewards keep the library's
+ *        coefficient ranges, the data of the first tiny-coder — codeReflection.ts REWARD_SCALES)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -28,7 +30,7 @@ import { defaultTrainConfig, evalLoss, train, type TrainConfig } from './train.t
 
 export const coderModelDir = () => path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'baked', 'rlllm', 'tiny-coder');
 
-export interface CoderOptions { steps: number; docs: number; seed: number; out: string; trainer?: TrainerName; log?: (l: string) => void }
+export interface CoderOptions { steps: number; docs: number; seed: number; out: string; rescaleRewards?: boolean; trainer?: TrainerName; log?: (l: string) => void }
 
 export async function bakeCoder(opts: CoderOptions) {
   const log = opts.log ?? ((l: string) => console.log(l));
@@ -38,7 +40,8 @@ export async function bakeCoder(opts: CoderOptions) {
   if (trainer === 'tfjs' && backend !== 'wasm') log(`note: tfjs backend is ${backend}, not wasm — bytes may differ`);
   const base = defaultModelDir();
   const tok = await loadHfTokenizer(base);
-  const docs = codeDocuments(opts.seed, opts.docs);
+  const rescaleRewards = opts.rescaleRewards ?? true;
+  const docs = codeDocuments(opts.seed, opts.docs, rescaleRewards);
   // Hold out every 10th document to report the code loss before and after.
   const trainText = docs.filter((_, i) => i % 10 !== 9).join('\n\n');
   const heldText = docs.filter((_, i) => i % 10 === 9).join('\n\n');
@@ -54,7 +57,7 @@ export async function bakeCoder(opts: CoderOptions) {
   mkdirSync(opts.out, { recursive: true });
   const onnxBytes = exportModel(opts.out, model.config, await model.getWeights(), tok.convert_tokens_to_ids(EOS) as number);
   await copyTokenizerFiles(base, opts.out);
-  const info = { base: 'rlllm/tiny-gpt', trainer, backend, data: 'reflection → reward documents and corpus code documents (codeDocuments)', documents: docs.length, trainTokens: tokens.length, heldoutTokens: held.length, heldoutLossBefore: +before.toFixed(4), heldoutLossAfter: +after.toFixed(4), onnxBytes, trainSeconds: seconds, totalSeconds: (performance.now() - t0) / 1000, seed: opts.seed, train: config, losses: losses.map((l) => +l.toFixed(4)) };
+  const info = { base: 'rlllm/tiny-gpt', trainer, backend, data: 'reflection → reward documents and corpus code documents (codeDocuments)', rescaleRewards, documents: docs.length, trainTokens: tokens.length, heldoutTokens: held.length, heldoutLossBefore: +before.toFixed(4), heldoutLossAfter: +after.toFixed(4), onnxBytes, trainSeconds: seconds, totalSeconds: (performance.now() - t0) / 1000, seed: opts.seed, train: config, losses: losses.map((l) => +l.toFixed(4)) };
   writeFileSync(path.join(opts.out, 'training.json'), `${JSON.stringify(info, null, 1)}\n`);
   model.dispose();
   log(`baked ${opts.out}: held-out code loss ${before.toFixed(3)} → ${after.toFixed(3)}, ${info.totalSeconds.toFixed(0)} s`);
@@ -72,11 +75,14 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       else if (a === '--trainer') {
         if (!(TRAINERS as readonly string[]).includes(v)) throw new Error(`--trainer must be ${TRAINERS.join(' or ')}, got "${v}"`);
         opts.trainer = v as TrainerName;
+      } else if (a === '--rescale-rewards') {
+        if (v !== 'on' && v !== 'off') throw new Error(`--rescale-rewards must be on or off, got "${v}"`);
+        opts.rescaleRewards = v === 'on';
       } else if (a === '--steps' || a === '--docs' || a === '--seed') {
         const n = Number(v);
         if (!Number.isInteger(n) || n < 1) throw new Error(`${a} must be a positive integer, got "${v}"`);
         opts[a.slice(2) as 'steps' | 'docs' | 'seed'] = n;
-      } else throw new Error(`unknown flag ${a}; use --steps N --docs N --seed N --trainer ort|tfjs --out DIR`);
+      } else throw new Error(`unknown flag ${a}; use --steps N --docs N --seed N --rescale-rewards on|off --trainer ort|tfjs --out DIR`);
     }
     await bakeCoder(opts);
   } catch (e) {

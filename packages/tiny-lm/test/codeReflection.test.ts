@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { OBS_LINE, reflect, TASK, type Candidate } from '@rlllm/eureka-tiny/eureka';
 import { codeDocuments, Prng } from '../corpus/build.ts';
-import { codeReflectionLeak, obsLine, reflectionDoc, reflectionText, taskLine, type Reflection } from '../corpus/codeReflection.ts';
+import { codeReflectionLeak, coefficientCue, obsLine, reflectionDoc, reflectionText, taskLine, type Reflection } from '../corpus/codeReflection.ts';
 import { CODE_REFLECTION_ITEMS } from '../corpus/codeReflectionItems.ts';
 
 const f: Reflection = { components: [['goalBonus', [0, 0.031, 0.05, 0.064]], ['stepPenalty', [0.5, 0.5, 0.5, 0.5]]], score: [0.02, 0.05, 0.08, 0.1], length: [40, 39, 38.4, 38], fitness: 0.114 };
@@ -32,6 +32,15 @@ describe('reflection documents', () => {
     expect(lines[0]).toMatch(/^Reward reflection: /);
     expect(lines).toContain(taskLine(a.task));
     expect(a.text).toMatch(/function reward\(obs, action\) \{\n[\s\S]*\n\}$/);
+  });
+  it('with rescaled rewards, the old coefficient alone tells the revision less than with the library ranges', () => {
+    // One common factor per reward keeps the terms' ratios (what the reflection shows) and hides the
+    // absolute size, which is all a reader of the code alone has.
+    const library = coefficientCue(3, 2000, false);
+    const rescaled = coefficientCue(3, 2000, true);
+    expect(library.rescalings).toBeGreaterThan(300);
+    expect(rescaled.rescalings).toBeGreaterThan(300);
+    expect(rescaled.balancedAccuracy).toBeLessThan(library.balancedAccuracy - 0.03);
   });
   it("hold none of the probe's held-out items (the code model's data drops them)", () => {
     const leak = codeReflectionLeak();
